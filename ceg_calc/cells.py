@@ -1,0 +1,129 @@
+"""Per-cell typing: text cells to typed columns, with a problem for every cell that does not parse.
+
+Types follow the Frictionless Table Schema: ``string``, ``integer``, ``number``, ``boolean``,
+``date`` and ``year``. The empty string is the only missing value, so "NA", "null" or
+"None" are text, never silently missing. ``inf`` and ``nan`` are not numbers here.
+
+Text cells that a spreadsheet would run as a formula (first character ``=``, ``+``, ``-``,
+``@``, tab or carriage return, unless the whole cell is a number) are rejected: the CSVs
+are opened in spreadsheets.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ceg_calc.package import Field
+from ceg_calc.report import Problem
+
+NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+INTEGER = r"[+-]?\d+"
+DATE = r"\d{4}-\d{2}-\d{2}"
+FORMULA_START = r"[=+\-@\t\r]"
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
+def _problems(file: str, lines: np.ndarray, mask: np.ndarray, column: str, check: str,
+              message, values: pd.Series | None = None) -> list[Problem]:
+    """One problem per True in ``mask``; ``message`` may be a function of the cell's text."""
+    rows = np.flatnonzero(mask)
+    out = []
+    for i in rows:
+        text = message(values.iat[i]) if callable(message) else message
+        out.append(Problem(file, int(lines[i]), column, check, text))
+    return out
+
+
+def _to_integer(text: pd.Series, present: np.ndarray):
+    ok = text.str.fullmatch(INTEGER).to_numpy(dtype=bool, na_value=False)
+    values = pd.to_numeric(text.where(ok & present), errors="coerce").astype("Int64")
+    return values, present & ~ok, "is not an integer"
+
+
+def _to_number(text: pd.Series, present: np.ndarray):
+    ok = text.str.fullmatch(NUMBER).to_numpy(dtype=bool, na_value=False)
+    values = pd.to_numeric(text.where(ok & present), errors="coerce").astype("float64")
+    ok &= np.isfinite(values.to_numpy(na_value=np.nan)) | ~present
+    values = values.where(ok)
+    return values, present & ~ok, "is not a finite number (plain decimal or 1.5e23 notation)"
+
+
+def _to_boolean(text: pd.Series, present: np.ndarray, field: Field):
+    is_true = text.isin(field.true_values).to_numpy()
+    is_false = text.isin(field.false_values).to_numpy()
+    values = pd.Series(pd.array(np.where(is_true, True, False), dtype="boolean"), index=text.index)
+    values[~(is_true | is_false)] = pd.NA
+    allowed = " or ".join(repr(v) for v in field.true_values + field.false_values)
+    return values, present & ~(is_true | is_false), f"is not a boolean: write {allowed}"
+
+
+def _to_date(text: pd.Series, present: np.ndarray):
+    shaped = text.str.fullmatch(DATE).to_numpy(dtype=bool, na_value=False)
+    values = pd.to_datetime(text.where(shaped & present), format="%Y-%m-%d", errors="coerce")
+    ok = shaped & values.notna().to_numpy()
+    return values, present & ~ok, "is not a date (YYYY-MM-DD)"
+
+
+def _formula_cells(text: pd.Series, present: np.ndarray) -> np.ndarray:
+    starts = text.str.match(FORMULA_START).to_numpy(dtype=bool, na_value=False) & present
+    if not starts.any():
+        return starts
+    numeric = text.str.fullmatch(NUMBER).to_numpy(dtype=bool, na_value=False)
+    return starts & ~numeric
+
+
+def type_column(text: pd.Series, field: Field, file: str, lines: np.ndarray):
+    """Type one column of text cells.
+
+    Parameters
+    ----------
+    text : pandas.Series
+        Cells as text; the empty string means missing.
+    field : Field
+        The column's Table Schema field.
+    file : str
+        Path shown in problems (``data/<table>.csv``).
+    lines : numpy.ndarray
+        Physical CSV line of each row.
+
+    Returns
+    -------
+    values : pandas.Series
+        Typed values (``<NA>``/``NaN``/``NaT`` for missing or invalid cells).
+    problems : list of Problem
+        Type errors, missing required values and formula-like text.
+    """
+    present = (text != "").to_numpy()
+    problems = []
+    if field.required:
+        problems += _problems(file, lines, ~present, field.name, "required", "required value is missing")
+    kind = field.type
+    if kind in ("integer", "year"):
+        values, bad, what = _to_integer(text, present)
+    elif kind == "number":
+        values, bad, what = _to_number(text, present)
+    elif kind == "boolean":
+        values, bad, what = _to_boolean(text, present, field)
+    elif kind == "date":
+        values, bad, what = _to_date(text, present)
+    else:
+        values = text.where(present)
+        bad = _formula_cells(text, present)
+        what = "starts like a spreadsheet formula (=, +, -, @, tab or carriage return): reword it"
+    problems += _problems(file, lines, bad, field.name, "type", lambda v: f"{_shown(v)} {what}", text)
+    return values, problems
+
+
+def type_frame(raw_frame: pd.DataFrame, fields, file: str, lines: np.ndarray):
+    """Type every schema column present in ``raw_frame``; see :func:`type_column`."""
+    columns, problems = {}, []
+    for field in fields:
+        if field.name in raw_frame.columns:
+            values, found = type_column(raw_frame[field.name], field, file, lines)
+            columns[field.name] = values
+            problems += found
+    return pd.DataFrame(columns, index=raw_frame.index), problems

@@ -1,0 +1,52 @@
+"""The ``ceg`` command line: thin commands that call one library function each and print.
+
+The library raises :class:`ceg_calc.errors.CegError`; here it becomes ``Error: ...`` and exit
+status 1. No Python traceback reaches the user for an expected failure.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ceg_calc import __version__
+from ceg_calc.errors import CegError
+
+PACKAGE_DIR = click.Path(file_okay=True, dir_okay=True, path_type=Path)
+
+
+def run(function, *args, **kwargs):
+    """Call a library function, turning a :class:`CegError` into a click error."""
+    try:
+        return function(*args, **kwargs)
+    except CegError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ceg")
+def cli():
+    """Validate, derive, build and publish the compute-equivalent-gain data package."""
+
+
+@cli.command()
+@click.argument("path", type=PACKAGE_DIR, default=".")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report instead of lines.")
+@click.option("--strict", is_flag=True, help="Also run `frictionless validate` and merge its findings.")
+def validate(path, as_json, strict):
+    """Check the data package at PATH (default: here); exit 1 when anything is wrong.
+
+    One line per problem: data/<table>.csv:<line>: <column>: <message>, where line is
+    the physical CSV line (header = 1).
+    """
+    from ceg_calc.validate import validate_package
+
+    report = run(validate_package, path, strict=strict)
+    click.echo(report.to_json() if as_json else report.to_text())
+    sys.exit(0 if report.valid else 1)
+
+
+def main():
+    cli()

@@ -1,0 +1,58 @@
+"""Primary keys and foreign keys across the package's tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ceg_calc.package import DataPackage, Resource
+from ceg_calc.report import Problem
+
+
+def primary_key_problems(resource: Resource, frame: pd.DataFrame, lines: np.ndarray) -> list[Problem]:
+    """Rows whose primary key repeats an earlier row's (rows with a missing key part are skipped)."""
+    key = list(resource.primary_key)
+    if not key or any(k not in frame.columns for k in key):
+        return []
+    complete = frame[key].notna().all(axis=1).to_numpy()
+    repeated = frame[key].duplicated(keep="first").to_numpy() & complete
+    if not repeated.any():
+        return []
+    first_line = {}
+    for i in np.flatnonzero(frame[key].duplicated(keep=False).to_numpy() & complete):
+        first_line.setdefault(tuple(frame[key].iloc[i]), int(lines[i]))
+    column = key[0] if len(key) == 1 else None
+    out = []
+    for i in np.flatnonzero(repeated):
+        value = tuple(frame[key].iloc[i])
+        shown = value[0] if len(value) == 1 else value
+        out.append(Problem(resource.path, int(lines[i]), column, "primary-key",
+                           f"duplicate {'/'.join(key)} {shown!r} (first at line {first_line[value]})"))
+    return out
+
+
+def foreign_key_problems(package: DataPackage, resource: Resource, tables: dict, lines: dict) -> list[Problem]:
+    """Values that do not exist in the referenced table's key."""
+    frame = tables.get(resource.name)
+    out = []
+    if frame is None:
+        return out
+    for fk in resource.foreign_keys:
+        parent = tables.get(fk.ref_resource)
+        if parent is None or any(c not in frame.columns for c in fk.fields) \
+                or any(c not in parent.columns for c in fk.ref_fields):
+            continue  # the missing file or column is reported on its own
+        child = frame[list(fk.fields)]
+        present = child.notna().all(axis=1).to_numpy()
+        if len(fk.fields) == 1:
+            known = frame[fk.fields[0]].isin(set(parent[fk.ref_fields[0]].dropna())).to_numpy()
+        else:
+            keys = set(map(tuple, parent[list(fk.ref_fields)].dropna().itertuples(index=False)))
+            known = np.array([tuple(r) in keys for r in child.itertuples(index=False)], dtype=bool)
+        target = package.resource(fk.ref_resource).path
+        for i in np.flatnonzero(present & ~known):
+            value = child.iloc[i].tolist()
+            shown = value[0] if len(value) == 1 else tuple(value)
+            out.append(Problem(resource.path, int(lines[resource.name][i]), fk.fields[0], "foreign-key",
+                               f"{shown!r} is not a {'/'.join(fk.ref_fields)} in {target}"))
+    return out

@@ -1,0 +1,154 @@
+"""The data package descriptor: ``datapackage.json`` and the Table Schemas it references.
+
+``datapackage.json`` is the one source of schema truth. Everything else — the typed reader,
+the Pandera schemas, the SQLite DDL, the Datasette metadata — is generated from the objects
+defined here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ceg_calc.errors import PackageError
+
+DESCRIPTOR = "datapackage.json"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a Table Schema."""
+
+    name: str
+    type: str
+    description: str = ""
+    constraints: dict = field(default_factory=dict)
+    true_values: tuple = ("true",)
+    false_values: tuple = ("false",)
+
+    @property
+    def required(self) -> bool:
+        return bool(self.constraints.get("required", False))
+
+    @classmethod
+    def from_descriptor(cls, d: dict) -> "Field":
+        return cls(
+            name=d["name"],
+            type=d.get("type", "string"),
+            description=d.get("description", ""),
+            constraints=dict(d.get("constraints", {})),
+            true_values=tuple(d.get("trueValues", ["true", "True", "TRUE", "1"])),
+            false_values=tuple(d.get("falseValues", ["false", "False", "FALSE", "0"])),
+        )
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A foreign key: ``fields`` of this table reference ``ref_fields`` of ``ref_resource``."""
+
+    fields: tuple
+    ref_resource: str
+    ref_fields: tuple
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A tabular data resource: a CSV file under ``data/`` and its Table Schema."""
+
+    name: str
+    path: str
+    title: str
+    description: str
+    fields: tuple
+    primary_key: tuple
+    foreign_keys: tuple
+    schema_path: str
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+def _as_tuple(value) -> tuple:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _read_json(path: Path, what: str) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PackageError(f"{what} not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackageError(f"{what} cannot be read: {path}: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PackageError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+
+
+def _resource(root: Path, d: dict) -> Resource:
+    schema = d.get("schema")
+    schema_path = schema if isinstance(schema, str) else ""
+    if isinstance(schema, str):
+        schema = _read_json(root / schema, "Table Schema")
+    if not isinstance(schema, dict) or "fields" not in schema:
+        raise PackageError(f"resource {d.get('name')!r} has no Table Schema with fields")
+    fks = tuple(
+        ForeignKey(
+            fields=_as_tuple(fk["fields"]),
+            ref_resource=fk["reference"].get("resource") or d["name"],
+            ref_fields=_as_tuple(fk["reference"]["fields"]),
+        )
+        for fk in schema.get("foreignKeys", [])
+    )
+    return Resource(
+        name=d["name"],
+        path=d["path"],
+        title=d.get("title", d["name"]),
+        description=d.get("description", ""),
+        fields=tuple(Field.from_descriptor(f) for f in schema["fields"]),
+        primary_key=_as_tuple(schema.get("primaryKey", ())),
+        foreign_keys=fks,
+        schema_path=schema_path,
+    )
+
+
+class DataPackage:
+    """A data package on disk: its descriptor and resources.
+
+    Parameters
+    ----------
+    root : str or Path
+        The folder holding ``datapackage.json`` (or the descriptor's path itself).
+    """
+
+    def __init__(self, root: str | Path = "."):
+        root = Path(root)
+        if root.name == DESCRIPTOR or root.is_file():
+            root = root.parent
+        self.root = root
+        self.descriptor = _read_json(root / DESCRIPTOR, "package descriptor")
+        try:
+            self.resources = {r["name"]: _resource(root, r) for r in self.descriptor["resources"]}
+        except KeyError as exc:
+            raise PackageError(f"{root / DESCRIPTOR}: a resource lacks {exc}") from None
+
+    @property
+    def version(self) -> str:
+        return self.descriptor.get("version", "")
+
+    def resource(self, name: str) -> Resource:
+        try:
+            return self.resources[name]
+        except KeyError:
+            raise PackageError(f"no resource named {name!r} in {self.root / DESCRIPTOR}") from None
+
+    def path(self, name: str) -> Path:
+        return self.root / self.resource(name).path

@@ -1,0 +1,121 @@
+"""Pandera schemas generated from the Table Schemas, and their failures turned into problems.
+
+``pandera.io`` has a Frictionless reader, but it drops dates, URL patterns and foreign keys
+and fails on blank optional integers, so this module maps the few constructs the package
+uses itself: ``required`` → ``nullable``, ``unique``, ``enum`` → ``isin``, ``minimum`` /
+``maximum`` → ``ge`` / ``le``, ``pattern`` → a full-string match (Table Schema semantics),
+``minLength`` / ``maxLength`` → ``str_length``. Row-wise cross-field and cross-table rules
+(:mod:`ceg_calc.rules`) are added as DataFrame-level checks.
+
+The schemas validate *typed* frames (see :mod:`ceg_calc.cells`): type errors are found
+first, so that a cell that is not a number is not also reported as out of range.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from ceg_calc.package import Field, Resource
+from ceg_calc.report import Problem
+
+DTYPES = {
+    "string": "str",
+    "integer": "Int64",
+    "year": "Int64",
+    "number": "float64",
+    "boolean": "boolean",
+    "date": pa.DateTime,
+}
+
+
+def _pattern_check(pattern: str) -> pa.Check:
+    def full_match(series: pd.Series) -> pd.Series:
+        return series.str.fullmatch(pattern)
+
+    return pa.Check(full_match, name="pattern", error=f"does not match the pattern {pattern}")
+
+
+def field_checks(field: Field) -> list[pa.Check]:
+    """Pandera checks for one field's constraints (type and ``required`` aside)."""
+    c = field.constraints
+    checks = []
+    if "enum" in c:
+        checks.append(pa.Check.isin(c["enum"], error="is not one of: " + ", ".join(map(str, c["enum"]))))
+    if "minimum" in c:
+        checks.append(pa.Check.ge(c["minimum"], error=f"is below the minimum {c['minimum']}"))
+    if "maximum" in c:
+        checks.append(pa.Check.le(c["maximum"], error=f"is above the maximum {c['maximum']}"))
+    if "pattern" in c:
+        checks.append(_pattern_check(c["pattern"]))
+    if "minLength" in c or "maxLength" in c:
+        low, high = c.get("minLength"), c.get("maxLength")
+        checks.append(pa.Check.str_length(low, high, error=f"length is outside [{low}, {high}]"))
+    return checks
+
+
+def column_schema(field: Field) -> pa.Column:
+    return pa.Column(
+        DTYPES.get(field.type, "str"),
+        checks=field_checks(field),
+        nullable=not field.required,
+        unique=bool(field.constraints.get("unique", False)),
+        required=False,  # a missing column is a header problem, reported by the reader
+        description=field.description,
+    )
+
+
+def table_schema(resource: Resource, rules=()) -> pa.DataFrameSchema:
+    """The Pandera schema of ``resource``, with ``rules`` as DataFrame-level checks.
+
+    Parameters
+    ----------
+    resource : Resource
+        A resource of the package.
+    rules : iterable of ceg_calc.rules.Rule
+        Row-wise rules already bound to the other tables they need.
+    """
+    checks = [pa.Check(rule.passes, name=rule.name, error=rule.name) for rule in rules]
+    return pa.DataFrameSchema(
+        {f.name: column_schema(f) for f in resource.fields},
+        checks=checks,
+        name=resource.name,
+        strict=False,
+        coerce=False,
+    )
+
+
+def _message(row, rules_by_name: dict) -> tuple[str, str, str]:
+    check = str(row.check)
+    value = row.failure_case
+    if check in rules_by_name:
+        rule = rules_by_name[check]
+        return rule.column, rule.name, rule.message
+    if check == "not_nullable":
+        return row.column, "required", "required value is missing"
+    if check.startswith("field_uniqueness"):
+        return row.column, "unique", f"{value!r} is not unique in this column"
+    if check.startswith("column_in_dataframe") or check.startswith("dtype"):
+        return row.column, "type", f"unexpected column type ({check})"
+    shown = value if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else value
+    return row.column, "constraint", f"{shown!r} {check}"
+
+
+def run_pandera(schema: pa.DataFrameSchema, frame: pd.DataFrame, lines: np.ndarray, file: str,
+                rules=()) -> list[Problem]:
+    """Validate a typed frame and return its failures as problems on physical lines."""
+    try:
+        schema.validate(frame, lazy=True)
+        return []
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+    rules_by_name = {rule.name: rule for rule in rules}
+    problems = []
+    for row in cases.itertuples(index=False):
+        index = row.index
+        line = None if pd.isna(index) else int(lines[int(index)])
+        column, check, message = _message(row, rules_by_name)
+        problems.append(Problem(file, line, None if pd.isna(column) else column, check, message))
+    return problems

@@ -1,0 +1,148 @@
+"""Cross-field and cross-table rules, run as DataFrame-level Pandera checks.
+
+Each rule is row-wise: given a table (and the other typed tables) it returns a boolean
+Series that is True where the row passes. Rules treat a missing value as passing: missing
+required values and unknown foreign keys are reported by their own checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import partial
+from typing import Callable
+
+import pandas as pd
+
+UNITS_BY_QUANTITY = {
+    "finetune-compute": {"FLOP", "petaflop/s-day"},
+    "pretraining-compute": {"FLOP", "petaflop/s-day"},
+    "finetune-fraction": {"fraction", "percent"},
+    "inference-multiplier": {"multiplier"},
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named row-wise rule of one table; ``column`` is where a failure is reported."""
+
+    table: str
+    name: str
+    column: str
+    message: str
+    test: Callable  # (frame, tables) -> boolean Series, True where the row passes
+
+    def bind(self, tables: dict) -> "BoundRule":
+        def passes(frame: pd.DataFrame) -> pd.Series:
+            try:
+                return self.test(frame, tables=tables)
+            except KeyError:  # a column is missing: already reported as a header problem
+                return pd.Series(True, index=frame.index)
+
+        return BoundRule(self.name, self.column, self.message, passes)
+
+
+@dataclass(frozen=True)
+class BoundRule:
+    """A rule with the other tables it needs: ``passes(frame)`` is what Pandera calls."""
+
+    name: str
+    column: str
+    message: str
+    passes: Callable
+
+
+def _ordered(low: pd.Series, high: pd.Series) -> pd.Series:
+    return (low.isna() | high.isna() | (low <= high)).astype(bool)
+
+
+def _exactly_one_preferred(frame, tables):
+    preferred = frame["preferred"].fillna(False).astype(bool)
+    counts = preferred.groupby(frame["model_id"]).transform("sum")
+    return counts == 1
+
+
+def _score_in_range(frame, tables):
+    benchmarks = tables.get("benchmarks")
+    if benchmarks is None:
+        return pd.Series(True, index=frame.index)
+    limits = benchmarks.set_index("benchmark_id")[["min_score", "max_score"]]
+    low = frame["benchmark_id"].map(limits["min_score"])
+    high = frame["benchmark_id"].map(limits["max_score"])
+    score = frame["score"]
+    return (score.isna() | low.isna() | high.isna() | ((score >= low) & (score <= high))).astype(bool)
+
+
+def _settings_differ(frame, tables):
+    same = (frame["baseline_family"] == frame["enhanced_family"]) & (
+        frame["baseline_setting_id"] == frame["enhanced_setting_id"])
+    return ~same.fillna(False).astype(bool)
+
+
+def _family_exists(column, frame, tables):
+    models = tables.get("models")
+    if models is None:
+        return pd.Series(True, index=frame.index)
+    return (frame[column].isna() | frame[column].isin(set(models["family"].dropna()))).astype(bool)
+
+
+def _not_in_future(frame, tables):
+    today = pd.Timestamp(dt.date.today())
+    return (frame["release_date"].isna() | (frame["release_date"] <= today)).astype(bool)
+
+
+def _not_own_base(frame, tables):
+    return (frame["base_model_id"].isna() | (frame["base_model_id"] != frame["model_id"])).astype(bool)
+
+
+def _unit_fits_quantity(frame, tables):
+    ok = [pd.isna(q) or pd.isna(u) or u in UNITS_BY_QUANTITY.get(q, set())
+          for q, u in zip(frame["quantity"], frame["unit"])]
+    return pd.Series(ok, index=frame.index, dtype=bool)
+
+
+def _range_has_high(frame, tables):
+    return ((frame["form"] != "range") | frame["ceg_high"].notna()).fillna(True).astype(bool)
+
+
+RULES = [
+    Rule("compute_estimates", "low-le-estimate", "training_compute_low_flop",
+         "lower bound is above the estimate",
+         lambda f, tables: _ordered(f["training_compute_low_flop"], f["training_compute_flop"])),
+    Rule("compute_estimates", "estimate-le-high", "training_compute_high_flop",
+         "upper bound is below the estimate",
+         lambda f, tables: _ordered(f["training_compute_flop"], f["training_compute_high_flop"])),
+    Rule("compute_estimates", "one-preferred", "preferred",
+         "exactly one estimate per model must have preferred = true (this model has none or several)",
+         _exactly_one_preferred),
+    Rule("benchmarks", "min-lt-max", "max_score", "max_score must be greater than min_score",
+         lambda f, tables: (f["min_score"].isna() | f["max_score"].isna() | (f["min_score"] < f["max_score"])).astype(bool)),
+    Rule("benchmarks", "chance-in-range", "chance_score", "chance_score must lie between min_score and max_score",
+         lambda f, tables: _ordered(f["min_score"], f["chance_score"]) & _ordered(f["chance_score"], f["max_score"])),
+    Rule("benchmark_scores", "score-in-range", "score",
+         "score is outside its benchmark's [min_score, max_score] (see data/benchmarks.csv)", _score_in_range),
+    Rule("comparisons", "settings-differ", "enhanced_setting_id",
+         "baseline and enhanced sides are identical (same family and setting): nothing is compared",
+         _settings_differ),
+    Rule("comparisons", "baseline-family-exists", "baseline_family",
+         "no model in data/models.csv has this family", partial(_family_exists, "baseline_family")),
+    Rule("comparisons", "enhanced-family-exists", "enhanced_family",
+         "no model in data/models.csv has this family", partial(_family_exists, "enhanced_family")),
+    Rule("models", "date-not-future", "release_date", "release date is in the future", _not_in_future),
+    Rule("models", "not-own-base", "base_model_id", "a model cannot be its own base model", _not_own_base),
+    Rule("costs", "unit-fits-quantity", "unit",
+         "unit does not fit quantity (compute: FLOP or petaflop/s-day; fraction: fraction or percent; "
+         "inference-multiplier: multiplier)", _unit_fits_quantity),
+    Rule("published_estimates", "range-ordered", "ceg_high", "ceg_high must not be below ceg",
+         lambda f, tables: _ordered(f["ceg"], f["ceg_high"])),
+    Rule("published_estimates", "range-has-high", "ceg_high", "form 'range' needs ceg_high", _range_has_high),
+    Rule("ceg_estimates", "low-le-ceg", "ceg_low", "ceg_low is above ceg",
+         lambda f, tables: _ordered(f["ceg_low"], f["ceg"])),
+    Rule("ceg_estimates", "ceg-le-high", "ceg_high", "ceg_high is below ceg",
+         lambda f, tables: _ordered(f["ceg"], f["ceg_high"])),
+]
+
+
+def rules_for(table: str, tables: dict) -> list[BoundRule]:
+    """The rules of ``table``, bound to the typed ``tables`` they may look up."""
+    return [rule.bind(tables) for rule in RULES if rule.table == table]

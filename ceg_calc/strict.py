@@ -1,0 +1,32 @@
+"""``--strict``: Frictionless' own validation of the package, merged into the report.
+
+Frictionless is the reference implementation of the Data Package standard, so a package
+that passes it loads in any Frictionless tool. It is slow (tens of seconds per million
+rows), which is why the default gate is the package's own faster check.
+"""
+
+from __future__ import annotations
+
+from ceg_calc.package import DESCRIPTOR, DataPackage
+from ceg_calc.report import Problem
+
+ERROR_LIMIT = 10**7
+
+
+def frictionless_problems(package: DataPackage) -> list[Problem]:
+    """Problems Frictionless finds in the package, in the report's form (check ``frictionless:<type>``)."""
+    from frictionless import validate
+
+    report = validate(str(package.root / DESCRIPTOR), limit_errors=ERROR_LIMIT)
+    paths = {r.name: r.path for r in package.resources.values()}
+    out = []
+    for error in report.errors:
+        out.append(Problem(DESCRIPTOR, None, None, f"frictionless:{error.type}", error.message))
+    for task in report.tasks:
+        file = paths.get(task.name, str(task.place))
+        for error in task.errors:
+            line = getattr(error, "row_number", None)
+            column = getattr(error, "field_name", None)
+            note = getattr(error, "note", "") or error.message
+            out.append(Problem(file, line, column, f"frictionless:{error.type}", f"{error.title}: {note}"))
+    return out

@@ -1,0 +1,130 @@
+"""The package's gate: ``validate_package`` runs every check and returns one report.
+
+Order of checks (a cell gets at most one problem, the first found):
+
+1. structure — encoding, header names by name, ragged and blank rows (:mod:`ceg_calc.csvread`);
+2. cell types, required values, formula-like text (:mod:`ceg_calc.cells`);
+3. primary and foreign keys (:mod:`ceg_calc.keys`);
+4. constraints and cross-field / cross-table rules in Pandera (:mod:`ceg_calc.pandera_schemas`,
+   :mod:`ceg_calc.rules`);
+5. drift: the committed derived table must equal a fresh derivation (:mod:`ceg_calc.derive`);
+6. with ``strict``, the findings of ``frictionless validate`` (:mod:`ceg_calc.strict`).
+
+Validation reads only; it never writes to ``data/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ceg_calc.cells import type_frame
+from ceg_calc.csvread import read_raw
+from ceg_calc.errors import ValidationFailed
+from ceg_calc.keys import foreign_key_problems, primary_key_problems
+from ceg_calc.package import DataPackage
+from ceg_calc.pandera_schemas import run_pandera, table_schema
+from ceg_calc.report import Report
+from ceg_calc.rules import rules_for
+
+
+@dataclass
+class LoadedPackage:
+    """Typed tables of a package with the physical CSV line of every row."""
+
+    package: DataPackage
+    tables: dict
+    lines: dict
+    report: Report
+
+
+def load_package(package: DataPackage) -> LoadedPackage:
+    """Read and type every resource (checks 1 and 2); unreadable files are left out of ``tables``."""
+    report = Report()
+    tables, lines = {}, {}
+    for resource in package.resources.values():
+        raw = read_raw(package.root, resource)
+        report.extend(raw.problems)
+        if not raw.readable:
+            continue
+        typed, problems = type_frame(raw.frame, resource.fields, resource.path, raw.lines)
+        report.extend(problems)
+        tables[resource.name] = typed
+        lines[resource.name] = raw.lines
+    return LoadedPackage(package, tables, lines, report)
+
+
+def check_keys_and_rules(loaded: LoadedPackage) -> None:
+    """Checks 3 and 4, added to ``loaded.report``."""
+    package, tables, lines, report = loaded.package, loaded.tables, loaded.lines, loaded.report
+    for name, frame in tables.items():
+        resource = package.resource(name)
+        report.extend(primary_key_problems(resource, frame, lines[name]))
+        report.extend(foreign_key_problems(package, resource, tables, lines))
+    for name, frame in tables.items():
+        resource = package.resource(name)
+        rules = rules_for(name, tables)
+        schema = table_schema(resource, rules)
+        report.extend(run_pandera(schema, frame, lines[name], resource.path, rules))
+
+
+def validate_package(root: str | Path = ".", strict: bool = False, drift: bool = True) -> Report:
+    """Validate the data package at ``root``.
+
+    Parameters
+    ----------
+    root : str or Path
+        Folder holding ``datapackage.json``.
+    strict : bool
+        Also run Frictionless' own validation and merge its findings.
+    drift : bool
+        Compare the committed derived table with a fresh derivation.
+
+    Returns
+    -------
+    Report
+        Every problem found; ``report.valid`` is True when there is none.
+
+    Raises
+    ------
+    PackageError
+        When the descriptor or a Table Schema cannot be read.
+    """
+    package = DataPackage(root)
+    loaded = load_package(package)
+    check_keys_and_rules(loaded)
+    if drift and loaded.report.valid:
+        loaded.report.extend(_drift(loaded))
+    if strict:
+        from ceg_calc.strict import frictionless_problems
+
+        report = loaded.report
+        for problem in frictionless_problems(package):
+            # Keep only what the package's own checks did not already say about that cell or row.
+            if not (report.covers(problem.file, problem.line, problem.column)
+                    or report.covers(problem.file, problem.line, None)):
+                report.add(problem)
+    return loaded.report
+
+
+def _drift(loaded: LoadedPackage) -> list:
+    try:
+        from ceg_calc.derive import drift_problems
+    except ImportError:  # the calculator's derive step is not part of this build yet
+        return []
+    return drift_problems(loaded)
+
+
+def read_valid_tables(root: str | Path = ".") -> LoadedPackage:
+    """Typed tables of a package that passes checks 1-4, for derive and build.
+
+    Raises
+    ------
+    ValidationFailed
+        When any of those checks finds a problem.
+    """
+    loaded = load_package(DataPackage(root))
+    check_keys_and_rules(loaded)
+    if not loaded.report.valid:
+        raise ValidationFailed(loaded.report)
+    return loaded
