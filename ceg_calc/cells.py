@@ -47,7 +47,7 @@ def _to_integer(text: pd.Series, present: np.ndarray):
 def _to_number(text: pd.Series, present: np.ndarray):
     ok = text.str.fullmatch(NUMBER).to_numpy(dtype=bool, na_value=False)
     values = pd.to_numeric(text.where(ok & present), errors="coerce").astype("float64")
-    ok &= np.isfinite(values.to_numpy(na_value=np.nan)) | ~present
+    ok = ok & (np.isfinite(values.to_numpy(na_value=np.nan)) | ~present)
     values = values.where(ok)
     return values, present & ~ok, "is not a finite number (plain decimal or 1.5e23 notation)"
 

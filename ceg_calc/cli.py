@@ -49,4 +49,17 @@ def validate(path, as_json, strict):
 
 
 def main():
-    cli()
+    """Entry point of the ``ceg`` console script.
+
+    An unexpected exception is a bug in the package, not in the user's data; it is still
+    reported in one line (set ``CEG_DEBUG=1`` to see the traceback).
+    """
+    import os
+
+    try:
+        cli(standalone_mode=True)
+    except Exception as exc:  # noqa: BLE001 - last resort: never show a traceback to a contributor
+        if os.environ.get("CEG_DEBUG"):
+            raise
+        click.echo(f"Error: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
+        sys.exit(2)

@@ -67,8 +67,8 @@ def _score_in_range(frame, tables):
     if benchmarks is None:
         return pd.Series(True, index=frame.index)
     limits = benchmarks.set_index("benchmark_id")[["min_score", "max_score"]]
-    low = frame["benchmark_id"].map(limits["min_score"])
-    high = frame["benchmark_id"].map(limits["max_score"])
+    low = frame["benchmark_id"].map(limits["min_score"]).astype("float64")
+    high = frame["benchmark_id"].map(limits["max_score"]).astype("float64")
     score = frame["score"]
     return (score.isna() | low.isna() | high.isna() | ((score >= low) & (score <= high))).astype(bool)
 
