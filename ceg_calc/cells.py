@@ -14,13 +14,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ceg_calc.arrow import isin, parse_numbers, starts_with_any
 from ceg_calc.package import Field
 from ceg_calc.report import Problem
 
 NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 INTEGER = r"[+-]?\d+"
 DATE = r"\d{4}-\d{2}-\d{2}"
-FORMULA_START = r"[=+\-@\t\r]"
+FORMULA_START = "=+-@\t\r"
 
 
 def _shown(value: str) -> str:
@@ -45,16 +46,14 @@ def _to_integer(text: pd.Series, present: np.ndarray):
 
 
 def _to_number(text: pd.Series, present: np.ndarray):
-    ok = text.str.fullmatch(NUMBER).to_numpy(dtype=bool, na_value=False)
-    values = pd.to_numeric(text.where(ok & present), errors="coerce").astype("float64")
-    ok = ok & (np.isfinite(values.to_numpy(na_value=np.nan)) | ~present)
-    values = values.where(ok)
-    return values, present & ~ok, "is not a finite number (plain decimal or 1.5e23 notation)"
+    values, ok = parse_numbers(text)
+    values = pd.Series(np.where(ok, values, np.nan), index=text.index, dtype="float64")
+    return values, ~ok, "is not a finite number (plain decimal or 1.5e23 notation)"
 
 
 def _to_boolean(text: pd.Series, present: np.ndarray, field: Field):
-    is_true = text.isin(field.true_values).to_numpy()
-    is_false = text.isin(field.false_values).to_numpy()
+    is_true = isin(text, field.true_values)
+    is_false = isin(text, field.false_values)
     values = pd.Series(pd.array(np.where(is_true, True, False), dtype="boolean"), index=text.index)
     values[~(is_true | is_false)] = pd.NA
     allowed = " or ".join(repr(v) for v in field.true_values + field.false_values)
@@ -69,7 +68,7 @@ def _to_date(text: pd.Series, present: np.ndarray):
 
 
 def _formula_cells(text: pd.Series, present: np.ndarray) -> np.ndarray:
-    starts = text.str.match(FORMULA_START).to_numpy(dtype=bool, na_value=False) & present
+    starts = starts_with_any(text, FORMULA_START) & present
     if not starts.any():
         return starts
     numeric = text.str.fullmatch(NUMBER).to_numpy(dtype=bool, na_value=False)
@@ -112,7 +111,8 @@ def type_column(text: pd.Series, field: Field, file: str, lines: np.ndarray):
         values, bad, what = _to_date(text, present)
     else:
         values = text.where(present)
-        bad = _formula_cells(text, present)
+        # A pattern (identifiers, URLs) already rules out a leading formula character.
+        bad = np.zeros(len(text), dtype=bool) if "pattern" in field.constraints else _formula_cells(text, present)
         what = "starts like a spreadsheet formula (=, +, -, @, tab or carriage return): reword it"
     problems += _problems(file, lines, bad, field.name, "type", lambda v: f"{_shown(v)} {what}", text)
     return values, problems

@@ -44,8 +44,6 @@ class RawTable:
 
 
 def _decode(data: bytes, file: str) -> tuple[str | None, list]:
-    if data.startswith(BOM):
-        data = data[len(BOM):]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
@@ -80,8 +78,14 @@ def _header_problems(header: list[str], resource: Resource, file: str) -> list[P
     return problems
 
 
-def _fast_read(text: str, header: list[str]) -> tuple[pd.DataFrame, np.ndarray] | None:
-    """Read with pyarrow; ``None`` when the file is irregular and needs the exact reader."""
+def _fast_read(data: bytes, header: list[str]) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """Read with pyarrow; ``None`` when the file is irregular and needs the exact reader.
+
+    Irregular means: a ragged row, a line break inside a quoted cell, a carriage return, or
+    bytes that are not UTF-8 (pyarrow checks the encoding of every string cell).
+    """
+    if b"\r" in data:
+        return None
     invalid = []
 
     def on_invalid(row):
@@ -89,16 +93,19 @@ def _fast_read(text: str, header: list[str]) -> tuple[pd.DataFrame, np.ndarray] 
         return "skip"
 
     names = [f"{h}\x00{i}" for i, h in enumerate(header)]  # unique even for duplicate headers
-    table = pacsv.read_csv(
-        io.BytesIO(text.encode("utf-8")),
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
-                                          invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
-    )
-    newlines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if invalid or newlines != table.num_rows + 1 or "\r" in text:
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False,
+                                              invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    newlines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if invalid or newlines != table.num_rows + 1:
         return None
     frame = table.to_pandas()
     frame.columns = header
@@ -159,17 +166,25 @@ def read_raw(root: Path, resource: Resource) -> RawTable:
         return RawTable(file, None, None, [Problem(file, None, None, "missing-file", "file not found")])
     except OSError as exc:
         return RawTable(file, None, None, [Problem(file, None, None, "unreadable-file", f"cannot read: {exc.strerror}")])
-    text, problems = _decode(data, file)
-    if text is None:
-        return RawTable(file, None, None, problems)
-    if text.strip() == "":
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    if data.isspace() or not data:
         return RawTable(file, None, None, [Problem(file, None, None, "empty-file", "file is empty: expected a header row")])
-    header = next(csv.reader(io.StringIO(text, newline="")))
-    problems = _header_problems(header, resource, file)
-    fast = _fast_read(text, header)
+    first_line = data[:data.find(b"\n")] if b"\n" in data else data
+    try:
+        header = next(csv.reader(io.StringIO(first_line.decode("utf-8").rstrip("\r"), newline="")))
+    except UnicodeDecodeError:
+        header = []
+    fast = _fast_read(data, header) if header else None
     if fast is not None:
         frame, lines = fast
+        problems = _header_problems(header, resource, file)
     else:
+        text, problems = _decode(data, file)
+        if text is None:
+            return RawTable(file, None, None, problems)
+        header = next(csv.reader(io.StringIO(text, newline="")))
+        problems = _header_problems(header, resource, file)
         frame, lines, structural = _exact_read(text, header, file)
         problems += structural
     frame, lines, blank = _blank_rows(frame, lines, file)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ceg_calc.arrow import has_duplicates, isin
 from ceg_calc.package import DataPackage, Resource
 from ceg_calc.report import Problem
 
@@ -14,8 +15,11 @@ def primary_key_problems(resource: Resource, frame: pd.DataFrame, lines: np.ndar
     key = list(resource.primary_key)
     if not key or any(k not in frame.columns for k in key):
         return []
+    keys = frame[key[0]] if len(key) == 1 else frame[key]
+    if len(key) == 1 and isinstance(keys.dtype, pd.StringDtype) and not has_duplicates(keys):
+        return []
     complete = frame[key].notna().all(axis=1).to_numpy()
-    repeated = frame[key].duplicated(keep="first").to_numpy() & complete
+    repeated = keys.duplicated(keep="first").to_numpy() & complete
     if not repeated.any():
         return []
     first_line = {}
@@ -45,7 +49,7 @@ def foreign_key_problems(package: DataPackage, resource: Resource, tables: dict,
         child = frame[list(fk.fields)]
         present = child.notna().all(axis=1).to_numpy()
         if len(fk.fields) == 1:
-            known = frame[fk.fields[0]].isin(set(parent[fk.ref_fields[0]].dropna())).to_numpy()
+            known = isin(frame[fk.fields[0]], parent[fk.ref_fields[0]].dropna().unique())
         else:
             keys = set(map(tuple, parent[list(fk.ref_fields)].dropna().itertuples(index=False)))
             known = np.array([tuple(r) in keys for r in child.itertuples(index=False)], dtype=bool)

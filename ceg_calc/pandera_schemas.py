@@ -18,6 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from ceg_calc.arrow import full_match, isin
 from ceg_calc.package import Field, Resource
 from ceg_calc.report import Problem
 
@@ -32,10 +33,17 @@ DTYPES = {
 
 
 def _pattern_check(pattern: str) -> pa.Check:
-    def full_match(series: pd.Series) -> pd.Series:
-        return series.str.fullmatch(pattern)
+    def matches(series: pd.Series) -> pd.Series:
+        return pd.Series(full_match(series, pattern), index=series.index)
 
-    return pa.Check(full_match, name="pattern", error=f"does not match the pattern {pattern}")
+    return pa.Check(matches, name="pattern", error=f"does not match the pattern {pattern}")
+
+
+def _enum_check(allowed: list) -> pa.Check:
+    def one_of(series: pd.Series) -> pd.Series:
+        return pd.Series(isin(series, allowed), index=series.index)
+
+    return pa.Check(one_of, name="enum", error="is not one of: " + ", ".join(map(str, allowed)))
 
 
 def field_checks(field: Field) -> list[pa.Check]:
@@ -43,7 +51,7 @@ def field_checks(field: Field) -> list[pa.Check]:
     c = field.constraints
     checks = []
     if "enum" in c:
-        checks.append(pa.Check.isin(c["enum"], error="is not one of: " + ", ".join(map(str, c["enum"]))))
+        checks.append(_enum_check(c["enum"]))
     if "minimum" in c:
         checks.append(pa.Check.ge(c["minimum"], error=f"is below the minimum {c['minimum']}"))
     if "maximum" in c:

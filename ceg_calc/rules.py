@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 UNITS_BY_QUANTITY = {
@@ -66,11 +67,14 @@ def _score_in_range(frame, tables):
     benchmarks = tables.get("benchmarks")
     if benchmarks is None:
         return pd.Series(True, index=frame.index)
-    limits = benchmarks.set_index("benchmark_id")[["min_score", "max_score"]]
-    low = frame["benchmark_id"].map(limits["min_score"]).astype("float64")
-    high = frame["benchmark_id"].map(limits["max_score"]).astype("float64")
-    score = frame["score"]
-    return (score.isna() | low.isna() | high.isna() | ((score >= low) & (score <= high))).astype(bool)
+    position = pd.Index(benchmarks["benchmark_id"]).get_indexer(frame["benchmark_id"])
+    known = position >= 0
+    low = np.where(known, benchmarks["min_score"].to_numpy(dtype=float, na_value=np.nan)[position], np.nan)
+    high = np.where(known, benchmarks["max_score"].to_numpy(dtype=float, na_value=np.nan)[position], np.nan)
+    score = frame["score"].to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        inside = (score >= low) & (score <= high)
+    return pd.Series(np.isnan(score) | np.isnan(low) | np.isnan(high) | inside, index=frame.index)
 
 
 def _settings_differ(frame, tables):
