@@ -70,7 +70,7 @@ def _header_problems(header: list[str], resource: Resource, file: str) -> list[P
             problems.append(Problem(file, 1, name, "extra-column", f"unknown column: not in {schema}"))
     for name in expected:
         if name not in seen:
-            problems.append(Problem(file, 1, name, "missing-column", f"missing column required by {schema}"))
+            problems.append(Problem(file, 1, name, "missing-column", f"missing column (declared in {schema})"))
     present = [h for h in header if h in expected]
     if not problems and present != expected:
         problems.append(Problem(file, 1, None, "column-order",

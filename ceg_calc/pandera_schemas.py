@@ -107,8 +107,8 @@ def _message(row, rules_by_name: dict) -> tuple[str, str, str]:
         return row.column, "unique", f"{value!r} is not unique in this column"
     if check.startswith("column_in_dataframe") or check.startswith("dtype"):
         return row.column, "type", f"unexpected column type ({check})"
-    shown = value if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else value
-    return row.column, "constraint", f"{shown!r} {check}"
+    shown = repr(value) if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
+    return row.column, "constraint", f"{shown} {check}"
 
 
 def run_pandera(schema: pa.DataFrameSchema, frame: pd.DataFrame, lines: np.ndarray, file: str,

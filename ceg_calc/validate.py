@@ -36,31 +36,36 @@ class LoadedPackage:
     tables: dict
     lines: dict
     report: Report
+    incomplete: set
 
 
 def load_package(package: DataPackage) -> LoadedPackage:
     """Read and type every resource (checks 1 and 2); unreadable files are left out of ``tables``."""
     report = Report()
-    tables, lines = {}, {}
+    tables, lines, incomplete = {}, {}, set()
     for resource in package.resources.values():
         raw = read_raw(package.root, resource)
         report.extend(raw.problems)
         if not raw.readable:
             continue
+        if any(p.check == "ragged-row" for p in raw.problems):
+            incomplete.add(resource.name)
         typed, problems = type_frame(raw.frame, resource.fields, resource.path, raw.lines)
         report.extend(problems)
         tables[resource.name] = typed
         lines[resource.name] = raw.lines
-    return LoadedPackage(package, tables, lines, report)
+    return LoadedPackage(package, tables, lines, report, incomplete)
 
 
 def check_keys_and_rules(loaded: LoadedPackage) -> None:
     """Checks 3 and 4, added to ``loaded.report``."""
     package, tables, lines, report = loaded.package, loaded.tables, loaded.lines, loaded.report
+    # A table that lost rows to structural problems cannot vouch for the keys it holds.
+    complete = {name: frame for name, frame in tables.items() if name not in loaded.incomplete}
     for name, frame in tables.items():
         resource = package.resource(name)
         report.extend(primary_key_problems(resource, frame, lines[name]))
-        report.extend(foreign_key_problems(package, resource, tables, lines))
+        report.extend(foreign_key_problems(package, resource, complete | {name: frame}, lines))
     for name, frame in tables.items():
         resource = package.resource(name)
         rules = rules_for(name, tables)

@@ -1,0 +1,48 @@
+# The two commands of the README's Quick start:
+#   make serve   set up, validate, derive, build and serve the dataset in Datasette
+#   make test    set up and run every check (what CI runs)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CFF    := .tools/cffconvert
+PORT   ?= 8001
+
+.PHONY: install validate derive build serve test bench data release clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# cffconvert pins jsonschema < 4, which frictionless 5 cannot share: it lives in its own venv.
+$(CFF)/bin/cffconvert:
+	$(PYTHON) -m venv $(CFF)
+	$(CFF)/bin/python -m pip install --quiet --disable-pip-version-check cffconvert
+
+validate: install
+	$(BIN)/ceg validate
+
+derive: install
+	$(BIN)/ceg derive
+
+build: install
+	$(BIN)/ceg build
+
+serve: install
+	$(BIN)/ceg validate
+	$(BIN)/ceg serve --port $(PORT)
+
+test: install $(CFF)/bin/cffconvert
+	$(BIN)/ceg validate --strict
+	$(BIN)/frictionless validate datapackage.json
+	$(CFF)/bin/cffconvert --validate -i CITATION.cff
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf build dist .bench .pytest_cache

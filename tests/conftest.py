@@ -1,0 +1,49 @@
+"""Shared fixtures: small packages assembled from the real descriptor and schemas."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+VALID = FIXTURES / "valid"
+INVALID = FIXTURES / "invalid"
+
+
+def assemble(target: Path, *overlays: Path) -> Path:
+    """A package in ``target``: the real datapackage.json and schemas, the valid fixture's
+    data, then each overlay's ``data/`` files on top (and files named in its ``remove.txt``
+    deleted)."""
+    shutil.copy(REPO / "datapackage.json", target / "datapackage.json")
+    shutil.copytree(REPO / "schemas", target / "schemas")
+    shutil.copytree(VALID / "data", target / "data")
+    for overlay in overlays:
+        if (overlay / "data").is_dir():
+            for f in (overlay / "data").iterdir():
+                shutil.copy(f, target / "data" / f.name)
+        remove = overlay / "remove.txt"
+        if remove.exists():
+            for rel in remove.read_text(encoding="utf-8").split():
+                (target / rel).unlink()
+    return target
+
+
+@pytest.fixture
+def valid_package(tmp_path) -> Path:
+    """A copy of the valid fixture package, safe to modify."""
+    target = tmp_path / "pkg"
+    target.mkdir()
+    return assemble(target)
+
+
+@pytest.fixture
+def make_package(tmp_path):
+    """Factory: ``make_package(overlay_dir)`` assembles the valid package plus an overlay."""
+    def make(*overlays: Path) -> Path:
+        target = tmp_path / "pkg"
+        target.mkdir()
+        return assemble(target, *overlays)
+    return make

@@ -1,0 +1,131 @@
+"""The gate: one fixture package per kind of bad input, with the exact report expected.
+
+Each folder under ``fixtures/invalid/`` overlays the valid fixture package with the files
+that break it; its ``expected.txt`` holds the exact lines ``ceg validate`` must print
+(before the summary line).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ceg_calc.cli import cli
+from ceg_calc.report import Problem, Report
+from ceg_calc.validate import validate_package
+from conftest import INVALID, REPO
+
+CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
+
+
+def test_there_are_at_least_fifteen_kinds_of_bad_input():
+    assert len(CASES) >= 15
+
+
+def test_valid_fixture_passes(valid_package):
+    result = CliRunner().invoke(cli, ["validate", str(valid_package)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "valid: no problems found"
+
+
+def test_valid_fixture_passes_strict(valid_package):
+    assert validate_package(valid_package, strict=True).valid
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_invalid_case_reports_exact_lines(case, make_package):
+    package = make_package(INVALID / case)
+    expected = (INVALID / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    result = CliRunner().invoke(cli, ["validate", str(package)])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert lines[:-1] == expected
+    assert lines[-1] == f"{len(expected)} problem(s) in {len({e.split(':')[0] for e in expected})} file(s)"
+
+
+@pytest.mark.parametrize("case", ["type-number", "foreign-key", "ragged-row", "missing-file"])
+def test_json_report_names_file_line_column_and_check(case, make_package):
+    package = make_package(INVALID / case)
+    result = CliRunner().invoke(cli, ["validate", "--json", str(package)])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["valid"] is False
+    first = (INVALID / case / "expected.txt").read_text(encoding="utf-8").splitlines()[0]
+    error = report["errors"][0]
+    assert set(error) == {"file", "line", "column", "check", "message"}
+    assert str(Problem(**error)) == first
+
+
+def test_strict_adds_nothing_twice(make_package):
+    """Frictionless finds the same bad number; the merged report still has one line for it."""
+    package = make_package(INVALID / "type-number")
+    report = validate_package(package, strict=True)
+    assert [str(p) for p in report.problems] == (INVALID / "type-number" / "expected.txt").read_text().splitlines()
+
+
+def test_strict_reports_what_only_frictionless_sees(valid_package):
+    """A schema constraint our reader does not know (maxLength on a field) still surfaces in --strict."""
+    schema_path = valid_package / "schemas" / "settings.json"
+    schema = json.loads(schema_path.read_text())
+    schema["fields"][1]["constraints"]["maxLength"] = 5
+    schema_path.write_text(json.dumps(schema))
+    checks = {p.check for p in validate_package(valid_package, strict=True).problems}
+    assert "constraint" in checks or any(c.startswith("frictionless:") for c in checks)
+
+
+def test_crlf_line_endings_are_valid(valid_package):
+    path = valid_package / "data" / "models.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert validate_package(valid_package).valid
+
+
+def test_byte_order_mark_is_accepted(valid_package):
+    path = valid_package / "data" / "settings.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert validate_package(valid_package).valid
+
+
+def test_missing_descriptor_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: package descriptor not found:")
+    assert "Traceback" not in result.output
+
+
+def test_broken_descriptor_names_line_and_column(valid_package):
+    (valid_package / "datapackage.json").write_text('{"resources": [\n  {"name": }\n]}')
+    result = CliRunner().invoke(cli, ["validate", str(valid_package)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {valid_package / 'datapackage.json'}:2:")
+
+
+def _digest(folder: Path) -> dict:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_validation_never_writes_to_data(make_package):
+    package = make_package(INVALID / "ragged-row")
+    before = _digest(package / "data")
+    validate_package(package, strict=True)
+    assert _digest(package / "data") == before
+
+
+def test_report_sorts_by_file_then_line():
+    report = Report([Problem("data/b.csv", 3, "x", "type", "m"), Problem("data/a.csv", 10, "y", "type", "m"),
+                     Problem("data/a.csv", 2, "z", "type", "m"), Problem("data/a.csv", None, None, "missing-file", "m")])
+    assert [(p.file, p.line) for p in report.problems] == [
+        ("data/a.csv", None), ("data/a.csv", 2), ("data/a.csv", 10), ("data/b.csv", 3)]
+
+
+def test_one_problem_per_cell_first_wins():
+    report = Report([Problem("f", 2, "c", "type", "first"), Problem("f", 2, "c", "constraint", "second")])
+    assert [p.message for p in report.problems] == ["first"]
+
+
+def test_real_package_is_valid():
+    report = validate_package(REPO)
+    assert report.valid, report.to_text()
