@@ -1,7 +1,9 @@
-"""Name, family and origin of every model the reference import meets.
+"""Name, family and origin of every model the snapshot import writes, and the Epoch AI rows it reads.
 
 ``epoch`` names the Epoch AI database row that supplies organisation, date and (when not given
-here) parameters; ``source``/``locator`` say where a model without such a row is named.
+here) parameters; ``source``/``locator`` say where a model without such a row is named. A model
+listed here gets its ``models`` row (and compute rows) from ``scripts/import_reference.py`` when it
+appears in ``data/benchmark_scores.csv``; every other model row is added by hand.
 """
 
 _W = ("wei2022-cot", "Appendix Table 2, model column")
@@ -67,4 +69,18 @@ MODEL_INFO = {
                         notes="LATS used gpt-3.5-turbo; Epoch's compute is for its GPT-3.5 row (its GPT-3.5 "
                               "Turbo row has none), so the mapping is approximate."),
     "gpt-4": _m("GPT-4", "gpt-4", epoch="GPT-4"),
+}
+
+# model_id → Epoch AI database row giving its training compute (None: Epoch has none)
+EPOCH_ROWS = {
+    "palm-540b": "PaLM (540B)", "minerva-540b": "Minerva (540B)", "lamda-137b": "LaMDA", "ul2-20b": "UL2",
+    "gpt-3-ada": "GPT-3 Medium", "gpt-3-babbage": "GPT-3 XL", "gpt-3-curie": "GPT-3 6.7B",
+    "gpt-3-davinci": "GPT-3 175B (davinci)", "text-davinci-002": "InstructGPT 175B",
+    "gpt-j-6b": "GPT-J-6B", "gpt-3.5-turbo": "GPT-3.5", "gpt-4": "GPT-4", "alphacode-41b": "AlphaCode",
+}
+
+# models whose training compute is taken as their base model's (fine-tuning compute not stated)
+BASE_MODEL_COMPUTE = {
+    "text-ada-001": "GPT-3 Medium", "text-babbage-001": "GPT-3 XL", "text-curie-001": "GPT-3 6.7B",
+    "toolformer": "GPT-J-6B", "gpt-j-6b-cc": "GPT-J-6B",
 }
