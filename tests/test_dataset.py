@@ -46,6 +46,10 @@ def test_conflicting_sources_are_both_kept():
     assert score("lamda-137b", "gsm8k", "few-shot-cot-greedy", "wang2022-self-consistency") == 17.1
     assert score("gpt-4", "humaneval", "code-lats", "zhou2023-lats") == 92.7
     assert score("gpt-4", "humaneval", "code-lats", "zhou2023-lats-v1") == 94.4
+    # Minerva 540B, one sample, GSM8K: LLaMA's Table 7 and DeepSeekMath's Table 2 quote Minerva differently
+    assert score("minerva-540b", "gsm8k", "minerva-eval-single", "touvron2023-llama") == 68.5
+    assert score("minerva-540b", "gsm8k", "few-shot-cot-greedy", "shao2024-deepseekmath") == 58.8
+    assert derived("minerva.gsm8k.deepseekmath", "minerva-540b").enhanced_score == 58.8
     costs = table("costs").set_index("cost_id")
     assert costs.loc["instructgpt.ppo-175b", "value"] == 60 and costs.loc["instructgpt.survey-fraction", "value"] == 0.3
 
@@ -67,6 +71,12 @@ def test_import_is_current():
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "import_reference.py"), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_alphacode_sizes_from_the_model_table():
+    models = table("models").set_index("model_id")  # AlphaCode paper, Table 3: 1.1B and 8.7B parameters
+    assert models.loc["alphacode-1b", "parameters"] == 1.1e9 and models.loc["alphacode-9b", "parameters"] == 8.7e9
+    assert models.loc["alphacode-1b", "locator"].startswith("Table 3")
 
 
 def test_counts_and_coverage():
