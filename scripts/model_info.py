@@ -62,8 +62,10 @@ MODEL_INFO = {
     "minerva-62b": _m("Minerva 62B", "minerva", "touvron2023-llama", "Table 7, model column", parameters=62e9,
                       base="palm-62b", enhanced=True),
     "minerva-540b": _m("Minerva 540B", "minerva", epoch="Minerva (540B)", base="palm-540b", enhanced=True),
-    "alphacode-1b": _m("AlphaCode 1B", "alphacode", "li2022-alphacode", "Table 8", parameters=1e9),
-    "alphacode-9b": _m("AlphaCode 9B", "alphacode", "li2022-alphacode", "Table 5", parameters=9e9),
+    "alphacode-1b": _m("AlphaCode 1B", "alphacode", "li2022-alphacode", "Table 3, row AlphaCode 1B, column n_params",
+                        parameters=1.1e9),
+    "alphacode-9b": _m("AlphaCode 9B", "alphacode", "li2022-alphacode", "Table 3, row AlphaCode 9B, column n_params",
+                        parameters=8.7e9),
     "alphacode-41b": _m("AlphaCode 41B", "alphacode", epoch="AlphaCode"),
     "gpt-3.5-turbo": _m("GPT-3.5 (gpt-3.5-turbo)", "gpt-3.5", epoch="GPT-3.5",
                         notes="LATS used gpt-3.5-turbo; Epoch's compute is for its GPT-3.5 row (its GPT-3.5 "
