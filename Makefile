@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 CFF    := .tools/cffconvert
 PORT   ?= 8001
 
-.PHONY: install validate derive build serve test bench data release clean
+.PHONY: install validate derive build serve test bench data release clean check-fresh
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,7 @@ serve: install
 	$(BIN)/ceg validate
 	$(BIN)/ceg serve --port $(PORT)
 
-# Re-import the rows that come from ../shared/reference (hand-added rows are kept).
+# Re-import the model and compute rows that come from the snapshots in data/raw/ (hand-added rows are kept).
 data: install
 	$(BIN)/python scripts/import_reference.py
 	$(BIN)/ceg derive
@@ -46,8 +46,8 @@ release: install
 	$(BIN)/ceg release $(VERSION)
 
 test: install $(CFF)/bin/cffconvert
-	./scripts/ensure_chromium.sh
 	$(BIN)/ceg validate --strict
+	$(BIN)/python scripts/snapshots.py verify
 	$(BIN)/python scripts/import_reference.py --check
 	$(BIN)/frictionless validate datapackage.json
 	$(CFF)/bin/cffconvert --validate -i CITATION.cff
@@ -55,6 +55,10 @@ test: install $(CFF)/bin/cffconvert
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# Clone HEAD into an empty temporary folder and run the README's two commands there.
+check-fresh:
+	./scripts/check_fresh.sh
 
 clean:
 	rm -rf build dist .bench .pytest_cache

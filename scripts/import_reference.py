@@ -1,16 +1,22 @@
-"""Import scores, models and training compute from ``../shared/reference`` into ``data/``.
+"""Import model metadata and training compute from in-repo snapshots into ``data/``.
 
 Three steps, as in a data pipeline:
 
-- **Load** the reference files, checking that every column used is there;
-- **Process** them into rows of ``benchmark_scores``, ``models`` and ``compute_estimates``,
-  mapping every name through :mod:`reference_maps` (an unknown name stops the import);
+- **Load** Epoch AI's All AI Models export from its snapshot, ``data/raw/epoch-ai-models``
+  (:func:`snapshots.open_snapshot` checks its SHA-256 first), checking that every column used is
+  there, and the model ids of ``data/benchmark_scores.csv`` that :mod:`model_info` describes;
+- **Process** them into rows of ``models`` and ``compute_estimates``: Epoch's estimates and
+  metadata, and the 6·N·D estimates of PaLM and LaMDA from their papers' own numbers (kept here,
+  with locators);
 - **Save**: rows whose key the import produces replace the rows with that key in ``data/``;
   every other row (added by hand from another source) is kept. Files are rewritten atomically,
   sorted by key.
 
-Run ``python scripts/import_reference.py [--reference DIR] [--check]``; ``--check`` writes
-nothing and exits 1 when ``data/`` differs from what the import would write.
+Scores are not imported: ``data/benchmark_scores.csv`` is maintained by hand, each row citing its
+paper and locator. Nothing outside the repository is read.
+
+Run ``python scripts/import_reference.py [--check]``; ``--check`` writes nothing and exits 1 when
+``data/`` differs from what the import would write.
 """
 
 from __future__ import annotations
@@ -24,22 +30,21 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import reference_maps as maps  # noqa: E402
+import snapshots  # noqa: E402
+from model_info import BASE_MODEL_COMPUTE, EPOCH_ROWS, MODEL_INFO  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_REFERENCE = ROOT.parent / "shared" / "reference"
+EPOCH_SNAPSHOT = "epoch-ai-models"
 EPOCH = "epoch2025-ai-models"
 PALM = "chowdhery2022-palm"
 
 
 class ImportError_(Exception):
-    """The reference does not fit the maps: the message names the file, row and value."""
+    """A snapshot or table does not fit what the import expects: the message names the file and value."""
 
 
 # --- Load ------------------------------------------------------------------------------------------
 
-SCORE_COLUMNS = ["enhancement", "source_paper", "table_or_figure", "model", "model_family", "params",
-                 "benchmark", "metric", "setting", "enhanced", "score", "source_url_or_path"]
 EPOCH_COLUMNS = ["Model", "Organization", "Publication date", "Parameters", "Training compute (FLOP)",
                  "Training compute lower bound", "Training compute upper bound", "Training compute notes",
                  "Confidence", "Base model", "Finetune compute (FLOP)"]
@@ -57,52 +62,10 @@ def load_csv(path: Path, columns: list[str]) -> pd.DataFrame:
 
 # --- Process ---------------------------------------------------------------------------------------
 
-def _lookup(table: dict, key, what: str, where: str):
-    try:
-        return table[key]
-    except KeyError:
-        raise ImportError_(f"{where}: no mapping for {what} {key!r} in scripts/reference_maps.py") from None
-
-
-def process_scores(scores: pd.DataFrame, path: Path) -> pd.DataFrame:
-    rows = {}
-    for i, r in scores.iterrows():
-        where = f"{path.name}:{i + 2}"
-        paper = r["source_paper"].split(",")[0].strip()
-        key = (paper, r["table_or_figure"]) if (paper, r["table_or_figure"]) in maps.SOURCES else (
-            r["source_paper"], r["table_or_figure"])
-        source_id, table = _lookup(maps.SOURCES, key, "source and table", where)
-        model_id = _lookup(maps.MODELS, r["model"], "model", where)
-        benchmark_id = _lookup(maps.BENCHMARKS, (r["benchmark"], r["metric"]), "benchmark and metric", where)
-        setting_id = maps.SETTING_BY_MODEL.get((source_id, r["model"], table)) or _lookup(
-            maps.SETTINGS, (source_id, r["setting"]), "setting", where)
-        try:
-            score = float(r["score"])
-        except ValueError:
-            raise ImportError_(f"{where}: score {r['score']!r} is not a number") from None
-        enhancement = maps.ENHANCEMENT_BY_SETTING.get(setting_id) or maps.ENHANCEMENT_BY_MODEL.get(model_id, "")
-        score_id = f"{source_id}.{model_id}.{setting_id}.{benchmark_id}"
-        row = {
-            "score_id": score_id, "model_id": model_id, "benchmark_id": benchmark_id, "setting_id": setting_id,
-            "enhancement_id": enhancement, "score": score, "score_stderr": None,
-            "setting_label": maps.SETTING_LABELS.get(r["setting"], r["setting"]), "second_hand": source_id in maps.SECOND_HAND_SOURCES,
-            "source_id": source_id,
-            "locator": f"{table}, row {r['model']}, column {r['benchmark']} ({r['metric']})",
-            "notes": f"Read from {r['source_url_or_path']}",
-        }
-        if score_id in rows:
-            if rows[score_id]["score"] != score:
-                raise ImportError_(f"{where}: {score_id} is {score} here but {rows[score_id]['score']} "
-                                   "in an earlier row of the same table")
-            continue
-        rows[score_id] = row
-    return pd.DataFrame(rows.values())
-
-
 def _epoch_row(epoch: pd.DataFrame, name: str) -> pd.Series:
     match = epoch[epoch["Model"] == name]
     if len(match) != 1:
-        raise ImportError_(f"epoch/all_ai_models.csv: expected one row named {name!r}, found {len(match)}")
+        raise ImportError_(f"data/raw/epoch-ai-models/all_ai_models.csv: expected one row named {name!r}, found {len(match)}")
     return match.iloc[0]
 
 
@@ -146,19 +109,19 @@ def _six_n_d_row(model_id, parameters, tokens, source_id, locator, preferred, no
 
 def process_compute(epoch: pd.DataFrame, model_ids: set) -> pd.DataFrame:
     rows = []
-    for model_id, name in sorted(maps.EPOCH_ROWS.items()):
+    for model_id, name in sorted(EPOCH_ROWS.items()):
         if model_id not in model_ids:
             continue
         e = _epoch_row(epoch, name)
         flop = _number(e["Training compute (FLOP)"])
         if flop is None:
-            raise ImportError_(f"epoch/all_ai_models.csv: row {name!r} has no training compute")
+            raise ImportError_(f"data/raw/epoch-ai-models/all_ai_models.csv: row {name!r} has no training compute")
         low, high = _number(e["Training compute lower bound"]), _number(e["Training compute upper bound"])
         notes = f"Epoch note: {_gist(e['Training compute notes'])}" if e["Training compute notes"] else ""
         if name in EPOCH_NOTE_BOUNDS:
             low, high, text = EPOCH_NOTE_BOUNDS[name]
             if text not in e["Training compute notes"]:
-                raise ImportError_(f"epoch/all_ai_models.csv: row {name!r} no longer states {text!r}")
+                raise ImportError_(f"data/raw/epoch-ai-models/all_ai_models.csv: row {name!r} no longer states {text!r}")
             notes += " Bounds are the 90% interval stated in that note."
         if low is None or high is None:  # a single bound is kept in the notes, not used as an interval
             if low is not None or high is not None:
@@ -176,7 +139,7 @@ def process_compute(epoch: pd.DataFrame, model_ids: set) -> pd.DataFrame:
             "preferred": model_id not in LAMDA_SIZES, "source_id": EPOCH,
             "locator": f"Epoch AI database, row {name}", "notes": notes.strip(),
         })
-    for model_id, name in sorted(maps.BASE_MODEL_COMPUTE.items()):
+    for model_id, name in sorted(BASE_MODEL_COMPUTE.items()):
         if model_id not in model_ids:
             continue
         e = _epoch_row(epoch, name)
@@ -215,11 +178,9 @@ def process_compute(epoch: pd.DataFrame, model_ids: set) -> pd.DataFrame:
 
 
 def process_models(epoch: pd.DataFrame, model_ids: set) -> pd.DataFrame:
-    from model_info import MODEL_INFO
-
     rows = []
     for model_id in sorted(model_ids):
-        info = _lookup(MODEL_INFO, model_id, "model", "scripts/model_info.py")
+        info = MODEL_INFO[model_id]
         row = {"model_id": model_id, "organization": None, "release_date": None, "release_date_precision": None,
                "parameters": info.get("parameters"), "base_model_id": info.get("base"),
                "enhanced": info.get("enhanced", False), "notes": info.get("notes", "")}
@@ -265,26 +226,37 @@ def merged_text(path: Path, imported: pd.DataFrame, key: str) -> str:
     return buffer.getvalue()
 
 
-def run(reference: Path, check: bool) -> int:
+def load_epoch() -> pd.DataFrame:
+    """Epoch AI's export, from its snapshot (hash checked)."""
+    try:
+        files = snapshots.open_snapshot(EPOCH_SNAPSHOT)
+    except snapshots.SnapshotError as exc:
+        raise ImportError_(str(exc)) from None
+    return load_csv(files["all_ai_models.csv"], EPOCH_COLUMNS)
+
+
+def model_ids(data: Path) -> set:
+    """The models of ``benchmark_scores`` that :mod:`model_info` describes (others are added by hand)."""
+    scores = load_csv(data / "benchmark_scores.csv", ["model_id"])
+    return set(scores["model_id"]) & set(MODEL_INFO)
+
+
+def run(check: bool, data: Path = ROOT / "data") -> int:
     sys.path.insert(0, str(ROOT))
     from ceg_calc.derive import write_atomic
 
-    scores_path = reference / "primary_scores.csv"
-    scores = process_scores(load_csv(scores_path, SCORE_COLUMNS), scores_path)
-    epoch = load_csv(reference / "epoch" / "all_ai_models.csv", EPOCH_COLUMNS)
-    model_ids = set(scores["model_id"])
+    epoch, ids = load_epoch(), model_ids(data)
     tables = {
-        "benchmark_scores": (scores, "score_id"),
-        "models": (process_models(epoch, model_ids), "model_id"),
-        "compute_estimates": (process_compute(epoch, model_ids), "estimate_id"),
+        "models": (process_models(epoch, ids), "model_id"),
+        "compute_estimates": (process_compute(epoch, ids), "estimate_id"),
     }
     status = 0
     for name, (frame, key) in tables.items():
-        path = ROOT / "data" / f"{name}.csv"
+        path = data / f"{name}.csv"
         text = merged_text(path, frame, key)
         if check:
             if text != path.read_text(encoding="utf-8"):
-                print(f"data/{name}.csv differs from the reference import; run `make data`", file=sys.stderr)
+                print(f"data/{name}.csv differs from the snapshot import; run `make data`", file=sys.stderr)
                 status = 1
         else:
             write_atomic(path, text)
@@ -294,11 +266,10 @@ def run(reference: Path, check: bool) -> int:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if data/ would change")
     args = parser.parse_args(argv)
     try:
-        return run(args.reference, args.check)
+        return run(args.check)
     except ImportError_ as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1

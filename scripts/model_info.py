@@ -1,7 +1,9 @@
-"""Name, family and origin of every model the reference import meets.
+"""Name, family and origin of every model the snapshot import writes, and the Epoch AI rows it reads.
 
 ``epoch`` names the Epoch AI database row that supplies organisation, date and (when not given
-here) parameters; ``source``/``locator`` say where a model without such a row is named.
+here) parameters; ``source``/``locator`` say where a model without such a row is named. A model
+listed here gets its ``models`` row (and compute rows) from ``scripts/import_reference.py`` when it
+appears in ``data/benchmark_scores.csv``; every other model row is added by hand.
 """
 
 _W = ("wei2022-cot", "Appendix Table 2, model column")
@@ -60,11 +62,27 @@ MODEL_INFO = {
     "minerva-62b": _m("Minerva 62B", "minerva", "touvron2023-llama", "Table 7, model column", parameters=62e9,
                       base="palm-62b", enhanced=True),
     "minerva-540b": _m("Minerva 540B", "minerva", epoch="Minerva (540B)", base="palm-540b", enhanced=True),
-    "alphacode-1b": _m("AlphaCode 1B", "alphacode", "li2022-alphacode", "Table 8", parameters=1e9),
-    "alphacode-9b": _m("AlphaCode 9B", "alphacode", "li2022-alphacode", "Table 5", parameters=9e9),
+    "alphacode-1b": _m("AlphaCode 1B", "alphacode", "li2022-alphacode", "Table 3, row AlphaCode 1B, column n_params",
+                        parameters=1.1e9),
+    "alphacode-9b": _m("AlphaCode 9B", "alphacode", "li2022-alphacode", "Table 3, row AlphaCode 9B, column n_params",
+                        parameters=8.7e9),
     "alphacode-41b": _m("AlphaCode 41B", "alphacode", epoch="AlphaCode"),
     "gpt-3.5-turbo": _m("GPT-3.5 (gpt-3.5-turbo)", "gpt-3.5", epoch="GPT-3.5",
                         notes="LATS used gpt-3.5-turbo; Epoch's compute is for its GPT-3.5 row (its GPT-3.5 "
                               "Turbo row has none), so the mapping is approximate."),
     "gpt-4": _m("GPT-4", "gpt-4", epoch="GPT-4"),
+}
+
+# model_id → Epoch AI database row giving its training compute (None: Epoch has none)
+EPOCH_ROWS = {
+    "palm-540b": "PaLM (540B)", "minerva-540b": "Minerva (540B)", "lamda-137b": "LaMDA", "ul2-20b": "UL2",
+    "gpt-3-ada": "GPT-3 Medium", "gpt-3-babbage": "GPT-3 XL", "gpt-3-curie": "GPT-3 6.7B",
+    "gpt-3-davinci": "GPT-3 175B (davinci)", "text-davinci-002": "InstructGPT 175B",
+    "gpt-j-6b": "GPT-J-6B", "gpt-3.5-turbo": "GPT-3.5", "gpt-4": "GPT-4", "alphacode-41b": "AlphaCode",
+}
+
+# models whose training compute is taken as their base model's (fine-tuning compute not stated)
+BASE_MODEL_COMPUTE = {
+    "text-ada-001": "GPT-3 Medium", "text-babbage-001": "GPT-3 XL", "text-curie-001": "GPT-3 6.7B",
+    "toolformer": "GPT-J-6B", "gpt-j-6b-cc": "GPT-J-6B",
 }

@@ -13,17 +13,19 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# $CHROMIUM, else the first browser of these names on PATH; the test skips when there is none.
+CHROMIUM = os.environ.get("CHROMIUM") or next(
+    (path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))), "")
 pytestmark = pytest.mark.browser
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def _require_chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: scripts/ensure_chromium.sh should have installed it")
-        pytest.skip("headless Chromium not installed (run scripts/ensure_chromium.sh)")
+    # Skipped, never failed, where no browser is installed (CI included): `make test` installs nothing.
+    if not CHROMIUM or not Path(CHROMIUM).exists():
+        pytest.skip("no headless Chromium on this machine (chromium, chromium-browser or google-chrome on PATH, "
+                    "or $CHROMIUM); .ci/run and the GitHub workflow install it before `make test`")
 
 
 def _free_port() -> int:
