@@ -80,10 +80,13 @@ def changelog_date(text: str, version: str) -> str | None:
 
 def unreleased_heading(text: str, version: str) -> re.Match:
     """The heading the entry of ``version`` is written under: ``## Unreleased`` or
-    ``## X.Y.Z — unreleased`` (same version); a CegError when there is none."""
-    for match in UNRELEASED.finditer(text):
-        if match.group("version") in (None, version):
-            return match
+    ``## X.Y.Z — unreleased`` (same version); a CegError when there is none, or both."""
+    found = [m for m in UNRELEASED.finditer(text) if m.group("version") in (None, version)]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise CegError(f"CHANGELOG.md has {len(found)} unreleased entries that could be {version}: "
+                       "merge them into one")
     raise CegError(f"CHANGELOG.md has no entry for {version}: add what changed under a heading "
                    f"'## Unreleased' (or '## {version} (YYYY-MM-DD)') and release again")
 

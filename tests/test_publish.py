@@ -516,3 +516,19 @@ def test_cffconvert_names_the_version_and_the_repository(style):
                           text=True, check=True).stdout
     assert cff["repository-code"] in text and f"v{cff['version']}" in text
     assert "CEG dataset maintainers" in text and str(cff["date-released"])[:4] in text
+
+
+def test_the_changelog_entry_is_dated_once_and_notes_are_not_repeated():
+    from ceg_calc.citation import changelog_date, dated_changelog, unreleased_heading
+    from ceg_calc.errors import CegError
+
+    text = "# Changelog\n\n## 0.2.0 — unreleased\n\n- New rows.\n\n## 0.1.0 (2024-01-02)\n\n- First.\n"
+    dated = dated_changelog(text, "0.2.0", "2024-03-04", ["- Reason for this release: x"])
+    assert dated == ("# Changelog\n\n## 0.2.0 (2024-03-04)\n\n- New rows.\n- Reason for this release: x\n\n"
+                     "## 0.1.0 (2024-01-02)\n\n- First.\n")
+    assert dated_changelog(dated, "0.2.0", "2030-01-01", ["- Reason for this release: x"]) == dated
+    assert changelog_date(dated, "0.2.0") == "2024-03-04" and changelog_date(dated, "0.3.0") is None
+    with pytest.raises(CegError, match="2 unreleased entries"):
+        unreleased_heading("## Unreleased\n\n- a\n\n## 0.2.0 — unreleased\n\n- b\n", "0.2.0")
+    with pytest.raises(CegError, match="no entry for 0.3.0"):
+        unreleased_heading(text, "0.3.0")
