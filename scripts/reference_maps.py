@@ -135,7 +135,10 @@ ENHANCEMENT_BY_SETTING = {
 
 # enhanced models carry the enhancement that made them
 ENHANCEMENT_BY_MODEL = {"minerva-8b": "minerva", "minerva-62b": "minerva", "minerva-540b": "minerva",
-                        "toolformer": "toolformer"}
+                        "toolformer": "toolformer",
+                        # the instructgpt-api family (enhanced = true in data/models.csv)
+                        **{m: "instructgpt" for m in ("text-ada-001", "text-babbage-001", "text-curie-001",
+                                                      "text-davinci-001", "text-davinci-002")}}
 
 # model_id → Epoch AI database row giving its training compute (None: Epoch has none)
 EPOCH_ROWS = {
