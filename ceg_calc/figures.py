@@ -119,8 +119,8 @@ def effective_compute() -> dict:
     tooltip = _tooltip(("comparison_id", "nominal", "comparison"), ("enhanced_model_id", "nominal", "model"),
                        ("quantity", "nominal", "quantity"), ("flop", "quantitative", "FLOP"),
                        ("ceg", "quantitative", "CEG"))
-    thresholds = [{"flop": EU_AI_ACT_FLOP, "threshold": "EU AI Act art. 51(2): 1e25 FLOP"},
-                  {"flop": US_EO_14110_FLOP, "threshold": "US EO 14110: 1e26 FLOP"}]
+    thresholds = [{"flop": EU_AI_ACT_FLOP, "threshold": "EU AI Act art. 51(2): 1e25 FLOP", "short": "EU 1e25"},
+                  {"flop": US_EO_14110_FLOP, "threshold": "US EO 14110: 1e26 FLOP", "short": "US 1e26"}]
     return {"title": "Effective compute against the 1e25 and 1e26 FLOP thresholds (not extrapolated)", "db": DB,
             "library": "vega-lite", "query": query,
             "display": {"usermeta": {"embedOptions": EMBED}, "height": {"step": 12}, "layer": [
@@ -131,7 +131,10 @@ def effective_compute() -> dict:
                               "color": _colour(), "tooltip": tooltip, "href": {"field": "href"}}},
                 {"data": {"values": thresholds}, "mark": {"type": "rule", "strokeDash": [4, 3]},
                  "encoding": {"x": {"field": "flop", "type": "quantitative"},
-                              "tooltip": [{"field": "threshold", "type": "nominal"}]}}]}}
+                              "tooltip": [{"field": "threshold", "type": "nominal"}]}},
+                {"data": {"values": thresholds}, "mark": {"type": "text", "dy": -8, "fontWeight": "bold"},
+                 "encoding": {"x": {"field": "flop", "type": "quantitative"}, "y": {"value": 0},
+                              "text": {"field": "short"}}}]}}
 
 
 def comparison_points() -> dict:
