@@ -44,17 +44,20 @@ class Rule:
         checked = {}
 
         def passes(frame: pd.DataFrame) -> pd.Series:
-            checked["frame"] = frame
             try:
-                return self.test(frame, tables=tables)
+                result = self.test(frame, tables=tables)
             except KeyError:  # a column is missing: already reported as a header problem
                 return pd.Series(True, index=frame.index)
+            if self.detail is not None:  # a plain copy of the failing rows, for their messages
+                checked["failed"] = pd.DataFrame(frame.loc[~result.to_numpy(dtype=bool)].to_dict("list"),
+                                                 index=frame.index[~result.to_numpy(dtype=bool)])
+            return result
 
         def describe(index) -> str:
-            if self.detail is None or "frame" not in checked or index is None or pd.isna(index):
+            if self.detail is None or "failed" not in checked or index is None or pd.isna(index):
                 return self.message
             try:
-                return self.detail(checked["frame"], tables, index)
+                return self.detail(checked["failed"], tables, index)
             except (KeyError, IndexError, ValueError, TypeError):
                 return self.message
 
