@@ -56,7 +56,8 @@ def zenodo_metadata(cff: dict) -> dict:
     for ref in cff.get("references", []):
         if ref.get("url"):
             related.append({"identifier": ref["url"], "relation": "references", "scheme": "url"})
-    out = {"title": cff["title"], "upload_type": "dataset", "description": " ".join(str(cff.get("abstract", "")).split()),
+    out = {"title": cff["title"], "upload_type": "dataset",
+           "description": " ".join(str(cff.get("abstract", "")).split()),
            "creators": [_creator(a) for a in cff.get("authors", [])], "version": str(cff.get("version", "")),
            "publication_date": str(cff.get("date-released", "")),
            "license": ZENODO_LICENCES.get(cff.get("license"), str(cff.get("license", "")).lower()),

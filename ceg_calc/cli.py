@@ -93,7 +93,7 @@ def _needs_valid(function, *args, **kwargs):
 @cli.command()
 @click.argument("path", type=PACKAGE_DIR, default=".")
 def build(path):
-    """Build build/ceg.db, the Datasette metadata and the plots from the package at PATH."""
+    """Build build/ceg.db, build/parquet/ and the Datasette metadata (with the charts) from the package at PATH."""
     from ceg_calc.site import build_site
 
     db = _needs_valid(build_site, path, progress=_progress)

@@ -16,8 +16,8 @@ Dashboards (``/-/dashboards/<slug>``):
 - ``comparison?comparison_id=<id>``: one comparison: the baseline scores against training
   compute, the enhanced scores, and the equivalent compute C' of each enhanced model.
 
-:func:`link_comparisons` is a ``render_cell`` hook: every ``comparison_id`` cell of a table page
-links to its row and to its chart.
+:func:`render_cell` is a Datasette hook: every ``comparison_id`` cell links to its row and to its
+chart.
 """
 
 from __future__ import annotations
@@ -150,7 +150,8 @@ def comparison_points() -> dict:
         "FROM ceg_estimates e JOIN benchmark_scores s ON s.score_id = e.enhanced_score_id "
         "WHERE e.comparison_id = :comparison_id AND e.enhanced_compute_flop IS NOT NULL "
         "UNION SELECT 'equivalent compute C''', e.enhanced_model_id, e.comparison_id || ',' || e.enhanced_model_id, "
-        f"e.equivalent_compute_flop, e.enhanced_score, {_row_url('ceg_estimates', 'e.comparison_id', 'e.enhanced_model_id')} "
+        f"e.equivalent_compute_flop, e.enhanced_score, "
+        f"{_row_url('ceg_estimates', 'e.comparison_id', 'e.enhanced_model_id')} "
         "FROM ceg_estimates e WHERE e.comparison_id = :comparison_id AND e.equivalent_compute_flop IS NOT NULL "
         "ORDER BY 1, 4")
     x = {"field": "flop", "type": "quantitative", "scale": {"type": "log"}, "title": "training compute (FLOP)"}
@@ -164,7 +165,8 @@ def comparison_points() -> dict:
                        ("flop", "quantitative", "FLOP"), ("score", "quantitative", "score"))
     return {"title": "Scores against training compute", "db": DB, "library": "vega-lite", "query": query,
             "display": {"usermeta": {"embedOptions": EMBED}, "height": 320, "layer": [
-                {"transform": [{"filter": "datum.series === 'baseline'"}], "mark": {"type": "line", "color": "#444444", "point": False},
+                {"transform": [{"filter": "datum.series === 'baseline'"}],
+                 "mark": {"type": "line", "color": "#444444", "point": False},
                  "encoding": {"x": x, "y": y}},
                 {"mark": {"type": "point", "filled": True, "size": 70},
                  "encoding": {"x": x, "y": y, "color": series, "shape": shape, "tooltip": tooltip,
@@ -201,12 +203,13 @@ def dashboards(default_comparison: str | None) -> dict:
 
 
 @hookimpl
-def render_cell(value, column, table, database):
-    """A ``comparison_id`` cell links to the comparison's row and to its chart."""
+def render_cell(value, column, database):
+    """A ``comparison_id`` cell (of a table, view or query) links to the comparison's row and to its
+    chart. Datasette shows the primary key of ``comparisons`` itself as the link to the row, whose
+    page then carries the chart link."""
     if isinstance(value, dict):  # a foreign key Datasette expanded: {"value": ..., "label": ...}
         value = value.get("value")
-    if column != "comparison_id" or database != DB or table not in ("comparisons", "ceg_estimates") \
-            or not isinstance(value, str):
+    if column != "comparison_id" or database != DB or not isinstance(value, str):
         return None
     from markupsafe import Markup
     from datasette.utils import tilde_encode

@@ -1,5 +1,6 @@
 """The browsable site: SQLite database, Datasette metadata generated from ``datapackage.json``,
-interactive charts (drawn in the browser from SQL), Parquet copies, and the in-process Datasette (behind a response cache) that serves them read-only on 127.0.0.1.
+interactive charts (drawn in the browser from SQL), Parquet copies, and the in-process Datasette
+(behind a response cache) that serves them read-only on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -174,7 +175,8 @@ def inspect_data(db: Path) -> dict:
 
 def datasette(root: Path, **settings):
     """The built site in Datasette: the database immutable (read-only) with its row counts taken
-    once, the metadata (with the charts' plugin configuration), the ``comparison_id`` links, and :data:`SETTINGS` updated with ``settings``."""
+    once, the metadata (with the charts' plugin configuration), the ``comparison_id`` links, and
+    :data:`SETTINGS` updated with ``settings``."""
     from datasette.app import Datasette
     from datasette.plugins import pm
 
