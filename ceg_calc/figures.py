@@ -106,16 +106,17 @@ def ceg_without_cost() -> dict:
 def effective_compute() -> dict:
     """Each enhanced model's own and effective compute against the legal thresholds."""
     x = {"field": "flop", "type": "quantitative", "scale": {"type": "log"}, "title": "training compute (FLOP)"}
-    label = {"field": "label", "type": "nominal", "title": None, "sort": {"field": "order"},
+    label = {"field": "label", "type": "nominal", "title": None, "sort": {"field": "effective_flop", "op": "min"},
              "axis": {"labelLimit": 260}}
+    # one row per estimate (the row limit counts estimates); Vega-Lite folds it into two points
     query = (f"SELECT comparison_id || ' / ' || enhanced_model_id AS label, comparison_id, enhanced_model_id, "
-             f"category, ceg, enhanced_compute_flop AS flop, 'own training compute' AS quantity, "
-             f"effective_compute_flop AS \"order\", {_row_url('ceg_estimates', 'comparison_id', 'enhanced_model_id')} "
-             "AS href FROM ceg_estimates WHERE effective_compute_flop IS NOT NULL AND NOT coalesce(extrapolated, 0) "
-             "UNION ALL SELECT comparison_id || ' / ' || enhanced_model_id, comparison_id, enhanced_model_id, "
-             "category, ceg, effective_compute_flop, 'effective compute (x CEG)', effective_compute_flop, "
-             f"{_row_url('ceg_estimates', 'comparison_id', 'enhanced_model_id')} FROM ceg_estimates "
-             "WHERE effective_compute_flop IS NOT NULL AND NOT coalesce(extrapolated, 0) ORDER BY 8, 1, 7")
+             f"category, ceg, enhanced_compute_flop AS own_flop, effective_compute_flop AS effective_flop, "
+             f"{_row_url('ceg_estimates', 'comparison_id', 'enhanced_model_id')} AS href FROM ceg_estimates "
+             "WHERE effective_compute_flop IS NOT NULL AND NOT coalesce(extrapolated, 0) "
+             "ORDER BY effective_compute_flop, label")
+    fold = [{"fold": ["own_flop", "effective_flop"], "as": ["quantity", "flop"]},
+            {"calculate": "datum.quantity === 'own_flop' ? 'own training compute' : 'effective compute (x CEG)'",
+             "as": "quantity"}]
     tooltip = _tooltip(("comparison_id", "nominal", "comparison"), ("enhanced_model_id", "nominal", "model"),
                        ("quantity", "nominal", "quantity"), ("flop", "quantitative", "FLOP"),
                        ("ceg", "quantitative", "CEG"))
@@ -124,9 +125,9 @@ def effective_compute() -> dict:
     return {"title": "Effective compute against the 1e25 and 1e26 FLOP thresholds (not extrapolated)", "db": DB,
             "library": "vega-lite", "query": query,
             "display": {"usermeta": {"embedOptions": EMBED}, "height": {"step": 12}, "layer": [
-                {"mark": {"type": "line", "color": "#999999", "point": False}, "encoding": {"x": x, "y": label,
-                                                                           "detail": {"field": "label"}}},
-                {"mark": {"type": "point", "filled": True},
+                {"transform": fold, "mark": {"type": "line", "color": "#999999", "point": False},
+                 "encoding": {"x": x, "y": label, "detail": {"field": "label"}}},
+                {"transform": fold, "mark": {"type": "point", "filled": True},
                  "encoding": {"x": x, "y": label, "shape": {"field": "quantity", "type": "nominal", "title": None},
                               "color": _colour(), "tooltip": tooltip, "href": {"field": "href"}}},
                 {"data": {"values": thresholds}, "mark": {"type": "rule", "strokeDash": [4, 3]},

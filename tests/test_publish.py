@@ -170,6 +170,10 @@ def test_rows_without_a_stated_cost_are_charted_as_unknown(built):
     assert len(without) == shown["finetune_fraction"].isna().sum() > 0
     assert all(r["finetune_fraction"] is None for r in without)
     assert all(r["finetune_fraction"] > 0 for r in with_cost)
+    effective = _chart(built, "ceg", "effective-compute")
+    assert len(effective) == shown["effective_compute_flop"].notna().sum() > 0
+    for r in effective:  # both points of a row: the model's own compute and compute x CEG
+        assert r["effective_flop"] == pytest.approx(r["own_flop"] * r["ceg"], rel=1e-4)
 
 
 def test_every_comparison_id_links_to_its_chart(built):
