@@ -41,9 +41,10 @@ data: install
 	$(BIN)/python scripts/import_reference.py
 	$(BIN)/ceg derive
 
+# Dated from the version's CHANGELOG entry, SOURCE_DATE_EPOCH or the last commit (never the clock).
 release: install
-	test -n "$(VERSION)" || (echo "usage: make release VERSION=x.y.z" && false)
-	$(BIN)/ceg release $(VERSION)
+	test -n "$(VERSION)" || (echo "usage: make release VERSION=x.y.z [REASON='why a patch without data changes']" && false)
+	$(BIN)/ceg release $(VERSION) $(if $(REASON),--reason "$(REASON)")
 
 test: install $(CFF)/bin/cffconvert
 	$(BIN)/ceg validate --strict

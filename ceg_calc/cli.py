@@ -93,7 +93,7 @@ def _needs_valid(function, *args, **kwargs):
 @cli.command()
 @click.argument("path", type=PACKAGE_DIR, default=".")
 def build(path):
-    """Build build/ceg.db, the Datasette metadata and the plots from the package at PATH."""
+    """Build build/ceg.db, build/parquet/ and the Datasette metadata (with the charts) from the package at PATH."""
     from ceg_calc.site import build_site
 
     db = _needs_valid(build_site, path, progress=_progress)
@@ -121,11 +121,16 @@ def serve(path, port, host, cache):
 @cli.command()
 @click.argument("version")
 @click.option("--path", type=PACKAGE_DIR, default=".", help="Package folder.")
-def release(version, path):
-    """Write a reproducible release VERSION (MAJOR.MINOR.PATCH) under dist/."""
+@click.option("--reason", help="Why a patch release without data changes is made (goes into the CHANGELOG).")
+def release(version, path, reason):
+    """Write a reproducible release VERSION (MAJOR.MINOR.PATCH) under dist/.
+
+    Published files (dist/SHA256SUMS) are verified first and never rewritten; the date comes from
+    the version's CHANGELOG entry, SOURCE_DATE_EPOCH or the last commit, never the clock.
+    """
     from ceg_calc.publish import make_release
 
-    target = _needs_valid(make_release, path, version, progress=_progress)
+    target = _needs_valid(make_release, path, version, progress=_progress, reason=reason)
     click.echo(f"released {target}")
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ceg_calc import __version__
+import ceg_calc
 from ceg_calc.errors import CegError
 from ceg_calc.package import DataPackage
 
@@ -102,7 +102,7 @@ def sql_values(series: pd.Series, kind: str) -> list:
 
 def inputs_digest(package: DataPackage) -> str:
     """SHA-256 over the descriptor, schemas and data files, and the calculator's version."""
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(ceg_calc.__version__.encode())
     root = package.root
     paths = [root / "datapackage.json"] + sorted((root / "schemas").glob("*.json")) + [
         root / r.path for r in sorted(package.resources.values(), key=lambda r: r.name)]
@@ -184,7 +184,7 @@ def build_database(root: str | Path = ".", db_path: str | Path | None = None, pr
             con.execute("CREATE TABLE build_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             con.executemany("INSERT INTO build_info VALUES (?, ?)", [
                 ("package_version", str(package.descriptor.get("version", ""))),
-                ("calculator_version", __version__), ("inputs_sha256", inputs_digest(package))])
+                ("calculator_version", ceg_calc.__version__), ("inputs_sha256", inputs_digest(package))])
         broken = con.execute("PRAGMA foreign_key_check").fetchall()
         con.close()
         if broken:

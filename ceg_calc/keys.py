@@ -43,6 +43,11 @@ def _known(frame: pd.DataFrame, parent: pd.DataFrame, fk) -> np.ndarray:
     return np.array([tuple(r) in keys for r in frame[list(fk.fields)].itertuples(index=False)], dtype=bool)
 
 
+def _article(word: str) -> str:
+    """'an' before a vowel sound of our column names (an enhancement_id), else 'a'."""
+    return "an" if word[:1].lower() in "aeio" else "a"
+
+
 def foreign_key_problems(package: DataPackage, resource: Resource, tables: dict, lines: dict) -> list[Problem]:
     """Values that do not exist in the referenced table's key."""
     frame = tables.get(resource.name)
@@ -60,5 +65,5 @@ def foreign_key_problems(package: DataPackage, resource: Resource, tables: dict,
             value = frame[list(fk.fields)].iloc[i].tolist()
             shown = value[0] if len(value) == 1 else tuple(value)
             out.append(Problem(resource.path, int(lines[resource.name][i]), fk.fields[0], "foreign-key",
-                               f"{shown!r} is not a {'/'.join(fk.ref_fields)} in {target}"))
+                               f"{shown!r} is not {_article(fk.ref_fields[0])} {'/'.join(fk.ref_fields)} in {target}"))
     return out

@@ -125,7 +125,7 @@ def _message(row, rules_by_name: dict) -> tuple[str, str, str]:
     value = row.failure_case
     if check in rules_by_name:
         rule = rules_by_name[check]
-        return rule.column, rule.name, rule.message
+        return rule.column, rule.name, rule.describe(row.index) if rule.describe else rule.message
     if check == "not_nullable":
         return row.column, "required", "required value is missing"
     if check.startswith("field_uniqueness"):

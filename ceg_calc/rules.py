@@ -27,32 +27,53 @@ UNITS_BY_QUANTITY = {
 
 @dataclass(frozen=True)
 class Rule:
-    """A named row-wise rule of one table; ``column`` is where a failure is reported."""
+    """A named row-wise rule of one table; ``column`` is where a failure is reported.
+
+    ``detail``, when given, words the message for one failing row from its values
+    (``detail(frame, tables, index) -> str``), e.g. to state the allowed range.
+    """
 
     table: str
     name: str
     column: str
     message: str
     test: Callable  # (frame, tables) -> boolean Series, True where the row passes
+    detail: Callable | None = None
 
     def bind(self, tables: dict) -> "BoundRule":
+        checked = {}
+
         def passes(frame: pd.DataFrame) -> pd.Series:
             try:
-                return self.test(frame, tables=tables)
+                result = self.test(frame, tables=tables)
             except KeyError:  # a column is missing: already reported as a header problem
                 return pd.Series(True, index=frame.index)
+            if self.detail is not None:  # a plain copy of the failing rows, for their messages
+                checked["failed"] = pd.DataFrame(frame.loc[~result.to_numpy(dtype=bool)].to_dict("list"),
+                                                 index=frame.index[~result.to_numpy(dtype=bool)])
+            return result
 
-        return BoundRule(self.name, self.column, self.message, passes)
+        def describe(index) -> str:
+            if self.detail is None or "failed" not in checked or index is None or pd.isna(index):
+                return self.message
+            try:
+                return self.detail(checked["failed"], tables, index)
+            except (KeyError, IndexError, ValueError, TypeError):
+                return self.message
+
+        return BoundRule(self.name, self.column, self.message, passes, describe)
 
 
 @dataclass(frozen=True)
 class BoundRule:
-    """A rule with the other tables it needs: ``passes(frame)`` is what Pandera calls."""
+    """A rule with the other tables it needs: ``passes(frame)`` is what Pandera calls;
+    ``describe(index)`` the message for the row at ``index`` of the frame it checked."""
 
     name: str
     column: str
     message: str
     passes: Callable
+    describe: Callable = None
 
 
 def _ordered(low: pd.Series, high: pd.Series) -> pd.Series:
@@ -81,6 +102,24 @@ def _score_in_range(frame, tables):
     with np.errstate(invalid="ignore"):  # a comparison with NaN (missing bound or score) is False: passes
         outside = (score < bound("min_score")) | (score > bound("max_score"))
     return pd.Series(~outside, index=frame.index)
+
+
+def _score_range_detail(frame, tables, index):
+    row = frame.loc[index]
+    benchmark = tables["benchmarks"].set_index("benchmark_id").loc[row["benchmark_id"]]
+    low, high = benchmark["min_score"], benchmark["max_score"]
+    allowed = f"[{low:g}, {high:g}]" if pd.notna(low) and pd.notna(high) else \
+        f"at least {low:g}" if pd.notna(low) else f"at most {high:g}"
+    return (f"{row['score']:g} is outside the allowed range {allowed} of benchmark {row['benchmark_id']} "
+            "(min_score, max_score in data/benchmarks.csv)")
+
+
+def _enhanced_model_names_enhancement(frame, tables):
+    models = tables.get("models")
+    if models is None:
+        return pd.Series(True, index=frame.index)
+    enhanced = set(models.loc[models["enhanced"].fillna(False).astype(bool), "model_id"])
+    return (~frame["model_id"].isin(enhanced) | frame["enhancement_id"].notna()).astype(bool)
 
 
 def _settings_differ(frame, tables):
@@ -146,7 +185,12 @@ RULES = [
     Rule("benchmarks", "chance-in-range", "chance_score", "chance_score must lie between min_score and max_score",
          lambda f, tables: _ordered(f["min_score"], f["chance_score"]) & _ordered(f["chance_score"], f["max_score"])),
     Rule("benchmark_scores", "score-in-range", "score",
-         "score is outside its benchmark's [min_score, max_score] (see data/benchmarks.csv)", _score_in_range),
+         "score is outside its benchmark's [min_score, max_score] (see data/benchmarks.csv)", _score_in_range,
+         _score_range_detail),
+    Rule("benchmark_scores", "enhanced-model-names-enhancement", "enhancement_id",
+         "is blank, but the model is enhanced (enhanced = true in data/models.csv): give the enhancement_id "
+         "(data/enhancements.csv) of the enhancement that made it or that this setting applies",
+         _enhanced_model_names_enhancement),
     Rule("comparisons", "settings-differ", "enhanced_setting_id",
          "baseline and enhanced sides are identical (same family and setting): nothing is compared",
          _settings_differ),

@@ -1,5 +1,6 @@
 """The browsable site: SQLite database, Datasette metadata generated from ``datapackage.json``,
-plots, and the in-process Datasette (behind a response cache) that serves them read-only on 127.0.0.1.
+interactive charts (drawn in the browser from SQL), Parquet copies, and the in-process Datasette
+(behind a response cache) that serves them read-only on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ FACETS = {
     "enhancements": ["category"],
     "published_estimates": ["form", "second_hand"],
 }
+CHARTS_HTML = ('Interactive charts (hover a point for its values, click it for its row): '
+               '<a href="/-/dashboards/ceg">CEG against fine-tuning cost, and effective compute against the '
+               'thresholds</a>; <a href="/-/dashboards/comparison">one comparison</a> (every '
+               '<code>comparison_id</code> links to its chart).')
 SORT_DESC = {"ceg_estimates": "ceg", "models": "release_date", "sources": "year"}
 
 QUERIES = {
@@ -77,8 +82,11 @@ QUERIES = {
 }
 
 
-def metadata(package: DataPackage, db_name: str = "ceg") -> dict:
-    """Datasette metadata: titles, licence, sources, table and column descriptions, facets, queries."""
+def metadata(package: DataPackage, db_name: str = "ceg", default_comparison: str | None = None) -> dict:
+    """Datasette metadata: titles, licence, sources, table and column descriptions, facets, queries,
+    and the interactive charts (``default_comparison`` is the one the comparison chart opens on)."""
+    from ceg_calc.figures import dashboards
+
     d = package.descriptor
     licence = (d.get("licenses") or [{}])[0]
     source = (d.get("sources") or [{}])[0]
@@ -93,21 +101,16 @@ def metadata(package: DataPackage, db_name: str = "ceg") -> dict:
         if name in SORT_DESC:
             entry["sort_desc"] = SORT_DESC[name]
         tables[name] = entry
-    plots = "".join(
-        f'<figure><img src="/static/{file}" alt="{html.escape(alt)}" width="600"><figcaption>{html.escape(alt)}'
-        f"</figcaption></figure>" for file, alt in [
-            ("ceg_vs_cost.png", "CEG against fine-tuning cost by category, with 5-95% intervals"),
-            ("effective_compute.png", "Effective compute of enhanced models against the 1e25 and 1e26 FLOP thresholds")])
     return {
         "title": d.get("title", package.name if hasattr(package, "name") else "CEG dataset"),
         "description_html": f"<p>{html.escape(d.get('description', ''))}</p>"
-                            f"<p>Version {html.escape(str(d.get('version', '')))}. Per-comparison plots: "
-                            f"<code>/static/comparisons/&lt;comparison_id&gt;.png</code>.</p>{plots}",
+                            f"<p>Version {html.escape(str(d.get('version', '')))}. {CHARTS_HTML}</p>",
         "license": licence.get("title") or licence.get("name", ""),
         "license_url": licence.get("path", ""),
         "source": source.get("title", ""),
         "source_url": source.get("path", ""),
         "databases": {db_name: {"tables": tables, "queries": QUERIES}},
+        "plugins": {"datasette-dashboards": dashboards(default_comparison)},
     }
 
 
@@ -137,18 +140,22 @@ def _load_releases(con: sqlite3.Connection, dist: Path) -> None:
 
 
 def build_site(root: str | Path = ".", progress=None) -> Path:
-    """Database, metadata and plots under ``build/``; returns the database path."""
-    from ceg_calc.figures import draw_all
-    from ceg_calc.validate import read_valid_tables
+    """Database, metadata (with the chart specifications) and Parquet copies under ``build/``;
+    returns the database path. Charts are drawn by the browser, so nothing here grows with the
+    number of comparisons beyond the rows themselves."""
+    from ceg_calc.publish import write_parquet_tables
 
     package = DataPackage(root)
     build = package.root / BUILD
     db = build_database(package.root, build / DEFAULT_DB.name, progress=progress,
                         extra=_release_tables(package.root / "dist"))
-    write_atomic(build / "metadata.json", json.dumps(metadata(package, db.stem), indent=2, sort_keys=True) + "\n")
+    with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as con:
+        first = con.execute("SELECT min(comparison_id) FROM comparisons").fetchone()[0]
+    write_atomic(build / "metadata.json",
+                 json.dumps(metadata(package, db.stem, first), indent=2, sort_keys=True) + "\n")
     if progress:
-        progress("plots")
-    draw_all(read_valid_tables(package.root).tables, build / "static", progress=progress)
+        progress("parquet")
+    write_parquet_tables(db, build / "parquet")
     return db
 
 
@@ -168,14 +175,20 @@ def inspect_data(db: Path) -> dict:
 
 def datasette(root: Path, **settings):
     """The built site in Datasette: the database immutable (read-only) with its row counts taken
-    once, the metadata, ``/static`` plots, and :data:`SETTINGS` updated with ``settings``."""
+    once, the metadata (with the charts' plugin configuration), the ``comparison_id`` links, and
+    :data:`SETTINGS` updated with ``settings``."""
     from datasette.app import Datasette
+    from datasette.plugins import pm
 
+    from ceg_calc import figures
+
+    if not pm.is_registered(figures):
+        pm.register(figures, name="ceg_calc.figures")
     build = Path(root) / BUILD
     db = build / DEFAULT_DB.name
     return Datasette(immutables=[str(db)], inspect_data=inspect_data(db),
                      metadata=json.loads((build / "metadata.json").read_text(encoding="utf-8")),
-                     static_mounts=[("static", str(build / "static"))], settings={**SETTINGS, **settings})
+                     settings={**SETTINGS, **settings})
 
 
 class ResponseCache:
@@ -183,7 +196,7 @@ class ResponseCache:
 
     Caching is safe because what is served does not change while the process runs: the database
     is opened immutable and read-only (SQLite assumes the file never changes, and writes are
-    refused), the metadata is read once at start, and the plots are files of the same build. A
+    refused), the metadata (with the chart specifications) is read once at start. A
     successful GET is then a pure function of its URL. A new build is served by restarting
     ``ceg serve`` (as with Datasette's own ``-i``), which starts with an empty cache.
 
@@ -268,4 +281,4 @@ def serve_site(root: Path, port: int, host: str = "127.0.0.1", cache: bool = Tru
 def site_is_stale(root: Path) -> bool:
     build = Path(root) / BUILD
     return (is_stale(root, build / DEFAULT_DB.name) or not (build / "metadata.json").exists()
-            or not (build / "static" / "ceg_vs_cost.png").exists())
+            or not (build / "parquet").is_dir())

@@ -1,13 +1,18 @@
-"""A real browser: headless Chromium loads the index and a table page served by `ceg serve`."""
+"""A real browser: headless Chromium loads the index, a table page and a chart served by `ceg serve`;
+through ChromeDriver (W3C WebDriver, spoken over plain HTTP) it hovers nothing and clicks a point
+of a chart, which must open the row the point was drawn from."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -16,6 +21,8 @@ import pytest
 # $CHROMIUM, else the first browser of these names on PATH; the test skips when there is none.
 CHROMIUM = os.environ.get("CHROMIUM") or next(
     (path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))), "")
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"  # the W3C web element identifier
 pytestmark = pytest.mark.browser
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -67,11 +74,96 @@ def test_index_and_table_page_render_in_chromium(server, tmp_path):
     url, log = server
     index = _browse(url + "/", tmp_path, "--dump-dom")
     assert "Post-training enhancements and their compute-equivalent gains" in index
-    assert '<img src="/static/ceg_vs_cost.png"' in index
+    assert '<a href="/-/dashboards/ceg">' in index
     page = _browse(url + "/ceg/benchmark_scores", tmp_path, "--dump-dom")
     assert "Identifier of the source the values in this row were read from" in page
-    # the browser itself fetched the plot, and the server answered with the image
     shot = tmp_path / "index.png"
     _browse(url + "/", tmp_path, f"--screenshot={shot}", "--window-size=1280,900")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert '"GET /static/ceg_vs_cost.png HTTP/1.1" 200' in log.read_text(encoding="utf-8")
+
+
+def test_a_comparison_chart_draws_labelled_points(server, tmp_path):
+    url, log = server
+    dom = _browse(url + "/-/dashboards/comparison?comparison_id=toy-tuning-math", tmp_path, "--dump-dom")
+    labels = re.findall(r'<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="point"', dom)
+    assert any("series: baseline" in label and "row: s3" in label and "score: 30" in label for label in labels)
+    assert any("series: enhanced" in label and "row: s4" in label for label in labels)
+    served = log.read_text(encoding="utf-8")
+    for script in ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js"):  # served here, not from a CDN
+        assert f"/-/static-plugins/datasette_dashboards/{script} HTTP/1.1\" 200" in served
+
+
+class WebDriver:
+    """The few W3C WebDriver commands the test needs, sent to ChromeDriver with urllib."""
+
+    def __init__(self, port: int, profile: Path):
+        self.base = f"http://127.0.0.1:{port}"
+        options = {"binary": CHROMIUM, "args": [*FLAGS, f"--user-data-dir={profile}", "--window-size=1200,900"]}
+        session = self.call("POST", "/session", {"capabilities": {"alwaysMatch": {"goog:chromeOptions": options}}})
+        self.session = f"/session/{session['sessionId']}"
+
+    def call(self, method: str, path: str, body: dict | None = None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return json.loads(response.read())["value"]
+        except urllib.error.HTTPError as exc:  # WebDriver's error says what went wrong
+            pytest.fail(f"WebDriver {method} {path}: {exc.read().decode(errors='replace')[:500]}")
+
+    def __call__(self, method: str, path: str, body: dict | None = None):
+        return self.call(method, self.session + path, body)
+
+    def wait_for(self, css: str, seconds: float = 20) -> list[str]:
+        for _ in range(int(seconds * 10)):
+            found = self("POST", "/elements", {"using": "css selector", "value": css})
+            if found:
+                return [f[ELEMENT] for f in found]
+            time.sleep(0.1)
+        pytest.fail(f"no element matches {css}")
+
+
+@pytest.fixture
+def webdriver(tmp_path):
+    _require_chromium()
+    if not Path(CHROMEDRIVER).exists():
+        pytest.skip("no ChromeDriver on this machine (chromedriver on PATH); .ci/run and the GitHub workflow install it before `make test`")
+    port = _free_port()
+    proc = subprocess.Popen([CHROMEDRIVER, f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    driver = WebDriver(port, tmp_path / "driver-profile")
+    yield driver
+    driver("DELETE", "")
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_clicking_a_point_opens_its_row(server, webdriver):
+    url, _ = server
+    webdriver("POST", "/url", {"url": url + "/-/dashboards/comparison?comparison_id=toy-tuning-math"})
+    points = webdriver.wait_for('#chart-points path[aria-roledescription="point"]')
+    labels = {p: webdriver("GET", f"/element/{p}/attribute/aria-label") for p in points}
+    [point] = [p for p, label in labels.items() if "row: s3" in label]
+    assert "series: baseline" in labels[point] and "model: toy-100b" in labels[point]
+    # a real pointer: hovering shows the point's values in Vega's tooltip, a click follows its link
+    move = {"type": "pointerMove", "duration": 0, "origin": {ELEMENT: point}, "x": 0, "y": 0}
+    webdriver("POST", "/actions", {"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+                                                "actions": [move, {"type": "pause", "duration": 300}]}]})
+    tooltip = webdriver.wait_for("#vg-tooltip-element.visible")[0]
+    text = webdriver("GET", f"/element/{tooltip}/text")
+    assert "toy-100b" in text and "s3" in text and "30" in text
+    webdriver("POST", "/actions", {"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+                                                "actions": [move, {"type": "pointerDown", "button": 0},
+                                                            {"type": "pointerUp", "button": 0}]}]})
+    for _ in range(100):
+        if webdriver("GET", "/url").endswith("/ceg/benchmark_scores/s3"):
+            break
+        time.sleep(0.1)
+    assert webdriver("GET", "/url") == url + "/ceg/benchmark_scores/s3"
+    assert "toy-100b" in webdriver("GET", "/source")

@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import os
+import re
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -110,18 +113,79 @@ def _get(app, path, **kwargs):
     return _request(app, "GET", path, **kwargs)
 
 
-def test_datasette_shows_descriptions_and_plots(built):
+def test_datasette_shows_descriptions_and_charts(built):
     ds = _datasette(built)
     index = _get(ds, "/")
-    assert index.status_code == 200 and "/static/ceg_vs_cost.png" in index.text
+    assert index.status_code == 200 and 'href="/-/dashboards/ceg"' in index.text
     page = _get(ds, "/ceg/benchmark_scores")
     assert page.status_code == 200
     assert "Identifier of the source the values in this row were read from" in page.text
-    image = _get(ds, "/static/ceg_vs_cost.png")
-    assert image.status_code == 200 and image.content[:8] == b"\x89PNG\r\n\x1a\n"
     query = _get(ds, "/ceg/ceg_by_enhancement.json?enhancement_id=toy-tuning&_shape=array")
     assert query.status_code == 200 and {r["comparison_id"] for r in query.json()} == {
         "toy-tuning-math", "toy-tuning-math-bound"}
+
+
+def _chart(built, dashboard, chart, **params):
+    """The rows a chart of the built site draws, queried as the browser does."""
+    spec = json.loads((built / "build" / "metadata.json").read_text(encoding="utf-8"))
+    sql = spec["plugins"]["datasette-dashboards"][dashboard]["charts"][chart]["query"]
+    response = _get(_datasette(built), "/ceg.json?" + urlencode({"sql": sql, "_shape": "array", **params}))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_the_charts_load_their_scripts_locally(built):
+    ds = _datasette(built)
+    page = _get(ds, "/-/dashboards/comparison?comparison_id=toy-cot-math")
+    assert page.status_code == 200
+    scripts = re.findall(r'<script src="([^"]+)"', page.text)
+    assert {"vega.min.js", "vega-lite.min.js", "vega-embed.min.js"} <= {s.rsplit("/", 1)[-1] for s in scripts}
+    for src in scripts:
+        assert src.startswith("/-/static-plugins/") and _get(ds, src).status_code == 200
+
+
+def test_a_comparison_chart_has_every_point_with_its_row(built):
+    points = _chart(built, "comparison", "points", comparison_id="toy-tuning-math")
+    by_series = {}
+    for p in points:
+        by_series.setdefault(p["series"], []).append(p)
+    # the baseline family toy (1e21, 1e22, 1e23 FLOP) and one enhanced model at 1.01e21 FLOP
+    assert [p["flop"] for p in by_series["baseline"]] == [1e21, 1e22, 1e23]
+    assert [(p["flop"], p["score"]) for p in by_series["enhanced"]] == [(1.01e21, 25.0)]
+    [equivalent] = by_series["equivalent compute C'"]
+    assert equivalent["flop"] == pytest.approx(3.16228e22, rel=1e-5)
+    ds = _datasette(built)
+    for p in points:  # each href opens the row the point was drawn from
+        row = _get(ds, p["href"] + ".json?_shape=array").json()
+        assert len(row) == 1 and p["row_id"] in (row[0].get("score_id"),
+                                                 f"{row[0].get('comparison_id')},{row[0].get('enhanced_model_id')}")
+
+
+def test_rows_without_a_stated_cost_are_charted_as_unknown(built):
+    with_cost = _chart(built, "ceg", "ceg-vs-cost")
+    without = _chart(built, "ceg", "ceg-without-cost")
+    estimates = read_valid_tables(built).tables["ceg_estimates"]
+    shown = estimates[(estimates["ceg"] > 0) & ~estimates["extrapolated"].fillna(False).astype(bool)]
+    assert len(with_cost) == shown["finetune_fraction"].notna().sum()
+    assert len(without) == shown["finetune_fraction"].isna().sum() > 0
+    assert all(r["finetune_fraction"] is None for r in without)
+    assert all(r["finetune_fraction"] > 0 for r in with_cost)
+    effective = _chart(built, "ceg", "effective-compute")
+    assert len(effective) == shown["effective_compute_flop"].notna().sum() > 0
+    for r in effective:  # both points of a row: the model's own compute and compute x CEG
+        assert r["effective_flop"] == pytest.approx(r["own_flop"] * r["ceg"], rel=1e-4)
+
+
+def test_every_comparison_id_links_to_its_chart(built):
+    ds = _datasette(built)
+    ids = ("toy-cot-math", "toy-tuning-math", "toy-tuning-math-bound")
+    # the derived rows of every comparison, and each comparison's own row page
+    pages = [_get(ds, "/ceg/ceg_estimates").text] + [_get(ds, f"/ceg/comparisons/{i}").text for i in ids]
+    for comparison_id, page in zip(ids, pages[1:]):
+        assert f'href="/-/dashboards/comparison?comparison_id={comparison_id}"' in pages[0]
+        assert f'href="/-/dashboards/comparison?comparison_id={comparison_id}"' in page
+    chart = _get(ds, "/-/dashboards/comparison?comparison_id=toy-tuning-math")
+    assert chart.status_code == 200 and "toy-tuning-math" in chart.text
 
 
 def test_script_in_a_note_renders_escaped(valid_package):
@@ -234,31 +298,149 @@ def test_ceg_serve_answers_on_loopback(built, tmp_path, options, cache):
         server.wait(timeout=10)
 
 
-def _release(package, version, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    result = CliRunner().invoke(cli, ["release", version, "--path", str(package)])
+def _release(package, version, monkeypatch, *options, epoch="1700000000"):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    result = CliRunner().invoke(cli, ["release", version, "--path", str(package), *options])
     assert result.exit_code == 0, result.output
     return package / "dist" / f"ceg-dataset-{version}.zip"
+
+
+def _refused(package, version, *options):
+    result = CliRunner().invoke(cli, ["release", version, "--path", str(package), *options])
+    assert result.exit_code == 1, result.output
+    return result.output
 
 
 def _copy_project_files(package):
     from conftest import REPO
 
-    for name in ("pyproject.toml", "CITATION.cff", "CHANGELOG.md"):
+    for name in ("pyproject.toml", "CITATION.cff", "CHANGELOG.md", "LICENSE", "README.md", "docs/methodology.md"):
+        (package / name).parent.mkdir(exist_ok=True)
         (package / name).write_bytes((REPO / name).read_bytes())
     (package / "ceg_calc").mkdir()
     (package / "ceg_calc" / "__init__.py").write_text('__version__ = "0.1.0"\n', encoding="utf-8")
+    changelog = package / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    changelog.write_text(text[:text.index("\n## ")] + "\n\n## Unreleased\n\n- The toy package.\n", encoding="utf-8")
 
 
-def test_release_is_reproducible_and_valid(valid_package, monkeypatch, tmp_path):
+def _add_changelog_entry(package, line="- Next."):
+    changelog = package / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    changelog.write_text(text.replace("\n## 0.", f"\n## Unreleased\n\n{line}\n\n## 0.", 1), encoding="utf-8")
+
+
+def _git_commit(package, when="2024-05-01T12:00:00+00:00"):
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "data"]):
+        subprocess.run(["git", "-C", str(package), *args], check=True, env=env, capture_output=True)
+
+
+def test_a_release_built_twice_with_different_clocks_is_identical(valid_package, monkeypatch, tmp_path):
+    """Same commit, same version, two checkouts: one today, one whose files are dated years later,
+    in another time zone, with the process clock moved on. The date comes from the commit."""
     _copy_project_files(valid_package)
-    first = _release(valid_package, "0.1.0", monkeypatch).read_bytes()
-    second = _release(valid_package, "0.1.0", monkeypatch).read_bytes()
-    assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest()
+    _git_commit(valid_package)
+    other = tmp_path / "other-checkout"
+    shutil.copytree(valid_package, other)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert CliRunner().invoke(cli, ["release", "0.1.0", "--path", str(valid_package)]).exit_code == 0
+    later = time.time() + 3 * 365 * 86400
+    for path in other.rglob("*"):
+        os.utime(path, (later, later))
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    monkeypatch.setattr(time, "time", lambda: later)
+    result = CliRunner().invoke(cli, ["release", "0.1.0", "--path", str(other)])
+    assert result.exit_code == 0, result.output
+    sums = [(root / "dist" / "SHA256SUMS").read_text(encoding="utf-8") for root in (valid_package, other)]
+    assert sums[0] == sums[1] and "ceg-dataset-0.1.0.zip" in sums[0]
+    with zipfile.ZipFile(other / "dist" / "ceg-dataset-0.1.0.zip") as z:
+        assert {"docs/methodology.md", "CHANGELOG.md", "LICENSE", "CITATION.cff", "README.md", "ceg.db",
+                "datapackage.json", "parquet/ceg_estimates.parquet", "schemas/models.json"} <= set(z.namelist())
+        assert "## 0.1.0 (2024-05-01)" in z.read("CHANGELOG.md").decode()
+        assert 'date-released: "2024-05-01"' in z.read("CITATION.cff").decode()
+        assert "unreleased" not in z.read("CHANGELOG.md").decode().lower()
+
+
+def test_release_bytes_carry_no_library_versions(valid_package, monkeypatch, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    _copy_project_files(valid_package)
+    with zipfile.ZipFile(_release(valid_package, "0.1.0", monkeypatch)) as z:
+        z.extractall(tmp_path / "out")
+    for path in (tmp_path / "out" / "parquet").glob("*.parquet"):
+        data = path.read_bytes()
+        assert pa.__version__.encode() not in data and b"pandas" not in data
+        assert pq.read_metadata(path).created_by == "ceg-dataset"
+    scores = pq.read_table(tmp_path / "out" / "parquet" / "benchmark_scores.parquet")
+    rows = len(pd.read_csv(valid_package / "data" / "benchmark_scores.csv"))
+    assert scores.num_rows == rows > 0 and str(scores.schema.field("second_hand").type) == "bool"
+    header = (tmp_path / "out" / "ceg.db").read_bytes()[:100]
+    assert header[96:100] == (3_000_000).to_bytes(4, "big")
+    with sqlite3.connect(tmp_path / "out" / "ceg.db") as con:
+        assert con.execute("select count(*) from benchmark_scores").fetchone()[0] == rows
+
+
+def test_the_first_run_records_the_new_version(valid_package, monkeypatch):
+    import ceg_calc
+
+    _copy_project_files(valid_package)
+    _release(valid_package, "0.1.0", monkeypatch)
+    _add_changelog_entry(valid_package)
+    path = valid_package / "data" / "sources.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Toy compute database", "Toy compute db"), encoding="utf-8")
+    # the release rewrites the running calculator's own __init__.py: its version must follow in-process
+    monkeypatch.setattr(ceg_calc, "__file__", str(valid_package / "ceg_calc" / "__init__.py"))
+    monkeypatch.setattr(ceg_calc, "__version__", "0.1.0")
+    zip_path = _release(valid_package, "0.1.1", monkeypatch)
+    with zipfile.ZipFile(zip_path) as z:
+        (valid_package / "released.db").write_bytes(z.read("ceg.db"))
+        assert json.loads(z.read("datapackage.json"))["version"] == "0.1.1"
+    with sqlite3.connect(valid_package / "released.db") as con:
+        info = dict(con.execute("select key, value from build_info").fetchall())
+    assert info["package_version"] == info["calculator_version"] == "0.1.1"
+
+
+def test_a_published_release_is_never_rewritten(valid_package, monkeypatch):
+    _copy_project_files(valid_package)
+    first = _release(valid_package, "0.1.0", monkeypatch)
+    published = first.read_bytes()
+    assert _release(valid_package, "0.1.0", monkeypatch).read_bytes() == published  # same data: same bytes
+    path = valid_package / "data" / "sources.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Toy compute database", "Toy compute db"), encoding="utf-8")
+    assert "0.1.0 is already released" in _refused(valid_package, "0.1.0")
+    assert first.read_bytes() == published
+    (valid_package / "dist" / "ceg-dataset-0.0.9.zip").write_bytes(b"not recorded")
+    _add_changelog_entry(valid_package)
+    first.write_bytes(published[:100] + bytes([published[100] ^ 1]) + published[101:])  # tampered with
+    message = _refused(valid_package, "0.1.1")
+    assert "dist/ceg-dataset-0.1.0.zip does not match its SHA-256 in SHA256SUMS" in message
+    assert not (valid_package / "dist" / "ceg-dataset-0.1.1.zip").exists()
+    first.write_bytes(published)
+    _release(valid_package, "0.1.1", monkeypatch)
     sums = (valid_package / "dist" / "SHA256SUMS").read_text(encoding="utf-8")
-    assert f"{hashlib.sha256(first).hexdigest()}  ceg-dataset-0.1.0.zip" in sums
+    assert [line.split()[1] for line in sums.splitlines()] == [
+        "ceg-dataset-0.1.0.zip", "ceg-dataset-0.1.1.zip", "diff-0.1.1.json"]
+
+
+def test_a_release_without_data_changes_needs_a_patch_and_a_reason(valid_package, monkeypatch):
+    _copy_project_files(valid_package)
+    _release(valid_package, "0.1.0", monkeypatch)
+    assert "CHANGELOG.md has no entry for 0.1.1" in _refused(valid_package, "0.1.1", "--reason", "x")
+    _add_changelog_entry(valid_package)
+    for version, options in (("0.2.0", ["--reason", "new layout"]), ("0.1.1", [])):
+        assert "no row or schema changed since release 0.1.0" in _refused(valid_package, version, *options)
+    _release(valid_package, "0.1.1", monkeypatch, "--reason", "methodology text corrected")
+    changelog = (valid_package / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## 0.1.1 (2023-11-14)\n\n- Next.\n- Reason for this release: methodology text corrected" in changelog
+
+
+def test_release_is_valid_frictionless(valid_package, monkeypatch, tmp_path):
+    _copy_project_files(valid_package)
     out = tmp_path / "unzipped"
-    with zipfile.ZipFile(valid_package / "dist" / "ceg-dataset-0.1.0.zip") as z:
+    with zipfile.ZipFile(_release(valid_package, "0.1.0", monkeypatch)) as z:
         z.extractall(out)
     descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in descriptor["resources"])
@@ -286,14 +468,18 @@ def test_release_bumps_versions_and_diffs_rows(valid_package, monkeypatch):
     path = valid_package / "data" / "sources.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("Toy compute database", "Toy compute database v2"),
                     encoding="utf-8")
+    _add_changelog_entry(valid_package)
     _release(valid_package, "0.1.1", monkeypatch)
     diff = json.loads((valid_package / "dist" / "diff-0.1.1.json").read_text(encoding="utf-8"))
     assert diff["previous_version"] == "0.1.0"
     assert diff["tables"]["sources"] == {"added": [], "removed": [], "changed": ["db-a"]}
     assert 'version = "0.1.1"' in (valid_package / "pyproject.toml").read_text(encoding="utf-8")
-    assert "version: 0.1.1" in (valid_package / "CITATION.cff").read_text(encoding="utf-8")
-    assert "date-released: 2023-11-14" in (valid_package / "CITATION.cff").read_text(encoding="utf-8")
-    assert "`sources`: 0 added, 0 removed, 1 changed" in (valid_package / "CHANGELOG.md").read_text(encoding="utf-8")
+    citation = (valid_package / "CITATION.cff").read_text(encoding="utf-8")
+    assert 'version: "0.1.1"' in citation and 'date-released: "2023-11-14"' in citation
+    assert citation.count("/releases/tag/v0.1.1") == 1
+    zenodo = json.loads((valid_package / ".zenodo.json").read_text(encoding="utf-8"))
+    assert (zenodo["version"], zenodo["publication_date"]) == ("0.1.1", "2023-11-14")
+    assert "  - `sources`: 0 added, 0 removed, 1 changed" in (valid_package / "CHANGELOG.md").read_text(encoding="utf-8")
     build_site(valid_package)
     changes = _get(_datasette(valid_package), "/ceg/changes_since_version.json?since=0.1.0&_shape=array").json()
     assert changes == [{"version": "0.1.1", "table_name": "sources", "change": "changed", "row_key": "db-a"}]
@@ -302,3 +488,51 @@ def test_release_bumps_versions_and_diffs_rows(valid_package, monkeypatch):
 def test_release_refuses_a_bad_version(valid_package):
     result = CliRunner().invoke(cli, ["release", "1.0", "--path", str(valid_package)])
     assert result.exit_code == 1 and "MAJOR.MINOR.PATCH" in result.output
+
+
+def test_zenodo_metadata_is_generated_from_the_citation():
+    from conftest import REPO
+
+    from ceg_calc.citation import read_cff, zenodo_metadata
+
+    cff = read_cff(REPO)
+    committed = json.loads((REPO / ".zenodo.json").read_text(encoding="utf-8"))
+    assert committed == zenodo_metadata(cff)
+    assert committed["version"] == cff["version"] and committed["upload_type"] == "dataset"
+    assert {"identifier": "https://arxiv.org/abs/2312.07413", "relation": "references", "scheme": "url"} in \
+        committed["related_identifiers"]
+    assert cff["url"] == f"{cff['repository-code']}/releases/tag/v{cff['version']}"
+
+
+@pytest.mark.parametrize("style", ["bibtex", "apalike"])
+def test_cffconvert_names_the_version_and_the_repository(style):
+    from conftest import REPO
+
+    from ceg_calc.citation import read_cff
+
+    tool = REPO / ".tools" / "cffconvert" / "bin" / "cffconvert"
+    if not tool.exists():
+        if os.environ.get("CI"):
+            pytest.fail("cffconvert missing in CI: `make test` installs it in .tools/cffconvert")
+        pytest.skip("cffconvert not installed (make .tools/cffconvert/bin/cffconvert)")
+    cff = read_cff(REPO)
+    text = subprocess.run([str(tool), "-f", style, "-i", str(REPO / "CITATION.cff")], capture_output=True,
+                          text=True, check=True).stdout
+    assert cff["repository-code"] in text and f"v{cff['version']}" in text
+    assert "CEG dataset maintainers" in text and str(cff["date-released"])[:4] in text
+
+
+def test_the_changelog_entry_is_dated_once_and_notes_are_not_repeated():
+    from ceg_calc.citation import changelog_date, dated_changelog, unreleased_heading
+    from ceg_calc.errors import CegError
+
+    text = "# Changelog\n\n## 0.2.0 — unreleased\n\n- New rows.\n\n## 0.1.0 (2024-01-02)\n\n- First.\n"
+    dated = dated_changelog(text, "0.2.0", "2024-03-04", ["- Reason for this release: x"])
+    assert dated == ("# Changelog\n\n## 0.2.0 (2024-03-04)\n\n- New rows.\n- Reason for this release: x\n\n"
+                     "## 0.1.0 (2024-01-02)\n\n- First.\n")
+    assert dated_changelog(dated, "0.2.0", "2030-01-01", ["- Reason for this release: x"]) == dated
+    assert changelog_date(dated, "0.2.0") == "2024-03-04" and changelog_date(dated, "0.3.0") is None
+    with pytest.raises(CegError, match="2 unreleased entries"):
+        unreleased_heading("## Unreleased\n\n- a\n\n## 0.2.0 — unreleased\n\n- b\n", "0.2.0")
+    with pytest.raises(CegError, match="no entry for 0.3.0"):
+        unreleased_heading(text, "0.3.0")
