@@ -23,7 +23,6 @@ import csv
 import io
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +32,7 @@ import pandas as pd
 from ceg_calc.estimate import (METHOD_VERSION, EstimationError, Task, binomial_stderr, estimate_tasks,
                                failure_reason, make_tasks)
 from ceg_calc.report import Problem
+from ceg_calc.tidy import temporary_beside
 from ceg_calc.uncertainty import compute_log10_sd
 
 DERIVED = "ceg_estimates"
@@ -290,7 +290,7 @@ def render_csv(frame: pd.DataFrame, resource) -> str:
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder: all or nothing."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = temporary_beside(path)  # .<name>.<random>.tmp, mode 0666 less the umask
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)

@@ -26,7 +26,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -34,9 +33,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ceg_calc.confine import confined, confined_dir
 from ceg_calc.derive import write_atomic
 from ceg_calc.errors import CegError
 from ceg_calc.package import DataPackage
+from ceg_calc.tidy import temporary_beside
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -120,7 +121,8 @@ def make_release(root: str | Path, version: str, progress=None) -> Path:
     if not SEMVER.match(version):
         raise CegError(f"version {version!r} is not MAJOR.MINOR.PATCH")
     root = Path(root).resolve()
-    dist = root / "dist"
+    DataPackage(root)  # paths confined and the descriptor checked before anything is read or written
+    dist = confined_dir(root, "dist")
     dist.mkdir(exist_ok=True)
     previous = _previous_release(dist, version)
     current = json.loads((root / "datapackage.json").read_text(encoding="utf-8")).get("version", "0.0.0")
@@ -140,17 +142,17 @@ def make_release(root: str | Path, version: str, progress=None) -> Path:
     files: dict[str, bytes] = {}
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     for entry in descriptor["resources"]:
-        data = (root / entry["path"]).read_bytes()
+        resource = package.resource(entry["name"])  # zip entries are the confined relative paths
+        data = confined(root, resource.path, ".csv").read_bytes()
         entry["bytes"] = len(data)
         entry["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-        files[entry["path"]] = data
-        schema = entry.get("schema")
-        if isinstance(schema, str):
-            files[schema] = (root / schema).read_bytes()
+        files[resource.path] = data
+        if resource.schema_path:
+            files[resource.schema_path] = confined(root, resource.schema_path, ".json").read_bytes()
     files["datapackage.json"] = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
     for name in ("README.md", "LICENSE", "CITATION.cff"):
         if (root / name).exists():
-            files[name] = (root / name).read_bytes()
+            files[name] = confined(root, name).read_bytes()
     files["ceg.db"] = db.read_bytes()
     for name, frame in sorted(tables.items()):
         say(f"parquet {name}")
@@ -164,7 +166,7 @@ def make_release(root: str | Path, version: str, progress=None) -> Path:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             z.writestr(info, files[name])
-    fd, tmp = tempfile.mkstemp(prefix=".release.", dir=dist)
+    fd, tmp = temporary_beside(target)
     with os.fdopen(fd, "wb") as handle:
         handle.write(buffer.getvalue())
     os.replace(tmp, target)

@@ -11,6 +11,7 @@ from collections import OrderedDict
 from contextlib import closing
 from pathlib import Path
 
+from ceg_calc.confine import confined_dir
 from ceg_calc.database import DEFAULT_DB, build_database, is_stale
 from ceg_calc.derive import write_atomic
 from ceg_calc.package import DataPackage
@@ -118,7 +119,8 @@ def _release_tables(dist: Path):
 
 
 def _load_releases(con: sqlite3.Connection, dist: Path) -> None:
-    diffs = sorted(dist.glob("diff-*.json")) if dist.is_dir() else []
+    diffs = sorted(p for p in dist.glob("diff-*.json") if p.is_file() and not p.is_symlink()) \
+        if dist.is_dir() and not dist.is_symlink() else []
     con.execute("CREATE TABLE releases (version TEXT PRIMARY KEY, previous_version TEXT, release_index INTEGER)")
     con.execute("CREATE TABLE row_changes (version TEXT NOT NULL REFERENCES releases(version), "
                 "table_name TEXT NOT NULL, change TEXT NOT NULL, row_key TEXT NOT NULL)")
@@ -142,7 +144,7 @@ def build_site(root: str | Path = ".", progress=None) -> Path:
     from ceg_calc.validate import read_valid_tables
 
     package = DataPackage(root)
-    build = package.root / BUILD
+    build = confined_dir(package.root, str(BUILD))
     db = build_database(package.root, build / DEFAULT_DB.name, progress=progress,
                         extra=_release_tables(package.root / "dist"))
     write_atomic(build / "metadata.json", json.dumps(metadata(package, db.stem), indent=2, sort_keys=True) + "\n")
