@@ -25,6 +25,8 @@ SETTINGS = {"sql_time_limit_ms": SQL_TIME_LIMIT_MS, "max_returned_rows": MAX_RET
             "suggest_facets": False}
 CACHE_BYTES = 64 << 20
 CACHE_MAX_BODY = 2 << 20
+CACHE_MAX_KEY = 16 << 10  # URL, host and headers of a kept entry, at most [bytes]
+CACHE_ENTRY_OVERHEAD = 512  # Python objects of one entry (tuple, dict, list, bytes headers) [bytes]
 
 LABELS = {"sources": "title", "models": "name", "benchmarks": "name", "enhancements": "name",
           "settings": "description"}
@@ -78,6 +80,13 @@ QUERIES = {
 }
 
 
+def web_link(value) -> str:
+    """``value`` when it is an http(s) URL, else ``""``: no ``javascript:`` link reaches a page."""
+    from ceg_calc.descriptor_check import WEB
+
+    return value if isinstance(value, str) and WEB.fullmatch(value) else ""
+
+
 def metadata(package: DataPackage, db_name: str = "ceg") -> dict:
     """Datasette metadata: titles, licence, sources, table and column descriptions, facets, queries."""
     d = package.descriptor
@@ -105,9 +114,9 @@ def metadata(package: DataPackage, db_name: str = "ceg") -> dict:
                             f"<p>Version {html.escape(str(d.get('version', '')))}. Per-comparison plots: "
                             f"<code>/static/comparisons/&lt;comparison_id&gt;.png</code>.</p>{plots}",
         "license": licence.get("title") or licence.get("name", ""),
-        "license_url": licence.get("path", ""),
+        "license_url": web_link(licence.get("path")),
         "source": source.get("title", ""),
-        "source_url": source.get("path", ""),
+        "source_url": web_link(source.get("path")),
         "databases": {db_name: {"tables": tables, "queries": QUERIES}},
     }
 
@@ -173,6 +182,9 @@ def datasette(root: Path, **settings):
     once, the metadata, ``/static`` plots, and :data:`SETTINGS` updated with ``settings``."""
     from datasette.app import Datasette
 
+    from ceg_calc.serve_guard import register
+
+    register()  # limits on every connection, one log line per error, Content-Security-Policy
     build = Path(root) / BUILD
     db = build / DEFAULT_DB.name
     return Datasette(immutables=[str(db)], inspect_data=inspect_data(db),
@@ -196,7 +208,7 @@ class ResponseCache:
     the answer could depend on who asks. The key is method, scheme, ``Host`` (Datasette writes
     absolute URLs from it), path and query string. Responses stream to the client as they are
     produced; the copy is kept once complete. The least recently used entries are dropped when
-    the bodies exceed ``max_bytes``. Each response from the cached path carries
+    the entries (keys, headers and bodies: :meth:`entry_bytes`) exceed ``max_bytes``. Each response from the cached path carries
     ``x-ceg-cache: hit`` or ``miss``.
 
     Parameters
@@ -204,7 +216,7 @@ class ResponseCache:
     app : callable
         The ASGI application, e.g. ``Datasette.app()``.
     max_bytes : int
-        Total size of the cached bodies [bytes].
+        Total size of the cached entries, keys and headers included [bytes].
     max_body : int
         Largest body that is kept [bytes].
     """
@@ -250,12 +262,24 @@ class ResponseCache:
 
         await self.app(scope, receive, record)
 
+    @staticmethod
+    def entry_bytes(key: tuple, start: dict, body: bytes) -> int:
+        """What one entry holds [bytes]: its key (URL, host), headers and body, and a fixed
+        :data:`CACHE_ENTRY_OVERHEAD` for the Python objects around them; the sum of these is
+        what ``max_bytes`` bounds, so that many small answers to long URLs cannot grow it."""
+        headers = sum(len(name) + len(value) for name, value in start.get("headers", ()))
+        return CACHE_ENTRY_OVERHEAD + sum(len(part or b"") for part in key) + headers + len(body)
+
     def _keep(self, key: tuple, start: dict, body: bytes) -> None:
+        cost = self.entry_bytes(key, start, body)
+        if cost - len(body) > CACHE_MAX_KEY:  # a very long URL or header list is not kept
+            return
         previous = self.entries.pop(key, None)
-        self.size += len(body) - (len(previous[1]) if previous else 0)
+        self.size += cost - (self.entry_bytes(key, *previous) if previous else 0)
         self.entries[key] = (start, body)
         while self.size > self.max_bytes:
-            self.size -= len(self.entries.popitem(last=False)[1][1])
+            old_key, old = self.entries.popitem(last=False)
+            self.size -= self.entry_bytes(old_key, *old)
 
 
 def serve_site(root: Path, port: int, host: str = "127.0.0.1", cache: bool = True) -> None:
