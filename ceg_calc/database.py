@@ -86,8 +86,7 @@ def sql_values(series: pd.Series, kind: str) -> list:
     if kind == "number":
         values = series.to_numpy(dtype=float, na_value=np.nan).astype(object)
     elif kind == "integer":
-        values = series.to_numpy(dtype=float, na_value=np.nan)
-        values = np.where(missing, 0, values).astype(np.int64).astype(object)
+        values = series.to_numpy(dtype=np.int64, na_value=0).astype(object)  # exact: no float64
     elif kind == "boolean":
         values = series.fillna(False).to_numpy(dtype=bool).astype(np.int64).astype(object)
     elif kind == "date":

@@ -198,7 +198,8 @@ def _resource(check: Checker, index: int, resource, names: set, paths: dict) -> 
         check.add(DESCRIPTOR, f"{place}.name", "must be lower-case letters, digits and _ (a letter first)")
     elif name in names:
         check.add(DESCRIPTOR, f"{place}.name", "repeats an earlier resource's name")
-    names.add(name)
+    else:
+        names.add(name)
     for key in ("title", "description"):
         if not isinstance(resource.get(key, ""), str):
             check.add(DESCRIPTOR, f"{place}.{key}", "must be a string")
@@ -242,10 +243,11 @@ def check_descriptor(root, descriptor) -> tuple[list[Problem], dict]:
         if _resource(check, index, resource, names, paths) is not None:
             schemas[index] = _schema(check, index, resource)
     located = {i: s for i, s in schemas.items() if s[2] is not None}
-    fields_of = {None: names}  # the declared resource names, under None
+    fields_at = {i: _field_problems(s.get("fields"), file, where, check) for i, (file, where, s) in located.items()}
+    fields_of = {None: names}  # field names by resource name; the declared resource names under None
+    fields_of.update({resources[i]["name"]: f for i, f in fields_at.items() if isinstance(resources[i].get("name"), str) and resources[i]["name"] in names})
     for index, (file, where, schema) in located.items():
-        fields_of[resources[index].get("name")] = _field_problems(schema.get("fields"), file, where, check)
-    for index, (file, where, schema) in located.items():
-        if fields_of[resources[index].get("name")]:
-            _key_problems(schema, fields_of[resources[index]["name"]], file, where, check, fields_of)
-    return check.problems, {resources[i].get("name"): s for i, (_, _, s) in located.items()}
+        if fields_at[index]:
+            _key_problems(schema, fields_at[index], file, where, check, fields_of)
+    return check.problems, {resources[i]["name"]: s for i, (_, _, s) in located.items()
+                            if not check.problems}

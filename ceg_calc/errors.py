@@ -18,7 +18,7 @@ class ValidationFailed(CegError):
 
     def __init__(self, report):
         self.report = report
-        super().__init__(f"the package has {len(report.problems)} problem(s); run `ceg validate` to see them")
+        super().__init__(f"the package has {report.count} problem(s); run `ceg validate` to see them")
 
 
 class DescriptorInvalid(ValidationFailed):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from ceg_calc.package import DESCRIPTOR, DataPackage
 from ceg_calc.report import Problem
+from ceg_calc.shown import misleading
 
-ERROR_LIMIT = 10**7
+ERROR_LIMIT = 10_000  # Frictionless stops after this many errors (as many as a report keeps)
 
 
 def offline_session():
@@ -49,5 +50,6 @@ def frictionless_problems(package: DataPackage) -> list[Problem]:
             line = getattr(error, "row_number", None)
             column = getattr(error, "field_name", None)
             note = getattr(error, "note", "") or error.message
-            out.append(Problem(file, line, column, f"frictionless:{error.type}", f"{error.title}: {note}"))
+            note = ascii(note)[1:-1] if misleading(note) else note
+            out.append(Problem(file, line, column, f"frictionless:{error.type}", f"{error.title}: {note[:300]}"))
     return out

@@ -153,8 +153,7 @@ def read_valid_tables(root: str | Path = ".", skip: tuple = ()) -> LoadedPackage
     loaded = load_package(DataPackage(root))
     check_keys_and_rules(loaded)
     skipped = {loaded.package.resource(name).path for name in skip}
-    kept = Report()
-    kept.extend(p for p in loaded.report.problems if p.file not in skipped)
+    kept = loaded.report.without_files(skipped)
     if not kept.valid:
         raise ValidationFailed(kept)
     return loaded
