@@ -6,7 +6,9 @@ Types follow the Frictionless Table Schema: ``string``, ``integer``, ``number``,
 
 Text cells that a spreadsheet would run as a formula (first character ``=``, ``+``, ``-``,
 ``@``, tab or carriage return, unless the whole cell is a number) are rejected: the CSVs
-are opened in spreadsheets.
+are opened in spreadsheets. Text cells holding a control character (other than tab and line
+feed), a zero-width character or a bidi override are rejected too: they hide or reorder what a
+reviewer sees.
 """
 
 from __future__ import annotations

@@ -87,25 +87,31 @@ class Report:
         self._problems: dict = {}
         self._places: set = set()
         self._more: Counter = Counter()  # (file, check) -> problems counted but not kept
-        self._hidden: dict = {}  # (file, column) -> sorted lines of cells with a counted problem
+        self._hidden: dict = {}  # (file, column) -> by line: True where a cell's problem was counted
         self.extend(problems)
 
     def _counted(self, file: str, line, column) -> bool:
         """True when the cell already has a problem that was counted rather than kept."""
-        lines = self._hidden.get((file, column))
-        if lines is None or line is None:
-            return False
-        at = np.searchsorted(lines, line)
-        return at < len(lines) and lines[at] == line
+        counted = self._hidden.get((file, column))
+        return counted is not None and line is not None and 0 <= line < len(counted) and bool(counted[line])
 
     def _count(self, omitted: Omitted) -> None:
         lines = np.asarray(omitted.lines, dtype=np.int64)
-        if omitted.column is not None:  # one problem per cell, as for kept problems
+        if omitted.column is not None and len(lines):  # one problem per cell, as for kept problems
             key = (omitted.file, omitted.column)
-            kept = [line for file, line, column in self._places if file == omitted.file and column == omitted.column]
-            lines = lines[~np.isin(lines, np.asarray(kept + [], dtype=np.int64))]
-            lines = np.setdiff1d(lines, self._hidden.get(key, np.empty(0, dtype=np.int64)))
-            self._hidden[key] = np.union1d(self._hidden.get(key, np.empty(0, dtype=np.int64)), lines)
+            counted = self._hidden.get(key, np.zeros(0, dtype=bool))
+            if lines.max() >= len(counted):
+                counted = np.concatenate([counted, np.zeros(int(lines.max()) + 1 - len(counted), dtype=bool)])
+            taken = counted.copy()  # cells with a problem: counted before, or kept
+            kept = [line for file, line, column in self._places
+                    if file == omitted.file and column == omitted.column and line is not None and line < len(taken)]
+            taken[kept] = True
+            inside = lines >= 0
+            fresh = ~inside.copy()
+            fresh[inside] = ~taken[lines[inside]]
+            lines = lines[fresh]
+            counted[lines[lines >= 0]] = True
+            self._hidden[key] = counted
         self._more[(omitted.file, omitted.check)] += len(lines)
 
     def add(self, problem) -> None:
@@ -161,7 +167,7 @@ class Report:
         counts = Counter(p.check for p in problems[MAX_SHOWN:])
         for (_, check), n in self._more.items():
             counts[check] += n
-        return counts
+        return +counts  # without zero counts
 
     def to_text(self) -> str:
         problems = self.problems

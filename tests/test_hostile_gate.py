@@ -233,3 +233,54 @@ def test_a_descriptor_or_schema_of_the_wrong_shape_is_a_located_problem(case, va
         assert "internal error" not in result.output
     text = invoke("validate", valid_package).output
     assert expected in text, text
+
+
+def _places(document, prefix=()):
+    """Every (key path) inside a JSON document."""
+    yield prefix
+    if isinstance(document, dict):
+        for key, value in document.items():
+            yield from _places(value, prefix + (key,))
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            yield from _places(value, prefix + (index,))
+
+
+ODD_VALUES = [None, 0, -1, 1.5, True, "", "x", [], {}, [1], ["x"], {"a": 1}, [{}], [None], "../x", "/dev/zero"]
+
+
+def test_no_mutation_of_descriptor_or_schema_is_an_internal_error(valid_package):
+    """300 seeded mutations (a value replaced by one of another shape, or a key deleted) anywhere
+    in the descriptor or one schema: always a PackageError or located problems, never a crash."""
+    import copy
+    import random
+
+    from ceg_calc.errors import DescriptorInvalid, PackageError
+    from ceg_calc.package import DataPackage
+
+    rng = random.Random(11)
+    files = [valid_package / "datapackage.json", *sorted((valid_package / "schemas").glob("*.json"))]
+    originals = {path: json.loads(path.read_text(encoding="utf-8")) for path in files}
+    outcomes = set()
+    for n in range(300):
+        path = files[0] if n % 2 else rng.choice(files[1:])
+        document = copy.deepcopy(originals[path])
+        where = rng.choice(list(_places(document))[1:])
+        parent = document
+        for key in where[:-1]:
+            parent = parent[key]
+        if isinstance(parent, dict) and rng.random() < 0.2:
+            del parent[where[-1]]
+        else:
+            parent[where[-1]] = rng.choice(ODD_VALUES)
+        path.write_text(json.dumps(document), encoding="utf-8")
+        try:
+            DataPackage(valid_package)
+            outcomes.add("accepted")
+        except DescriptorInvalid as exc:
+            assert all(p.check == "descriptor" and p.column for p in exc.report.problems)
+            outcomes.add("located")
+        except PackageError:
+            outcomes.add("error")
+        path.write_text(json.dumps(originals[path]), encoding="utf-8")
+    assert outcomes >= {"accepted", "located"}
