@@ -122,6 +122,8 @@ def make_release(root: str | Path, version: str, progress=None) -> Path:
         raise CegError(f"version {version!r} is not MAJOR.MINOR.PATCH")
     root = Path(root).resolve()
     DataPackage(root)  # paths confined and the descriptor checked before anything is read or written
+    for rel in ("README.md", "LICENSE", "CITATION.cff", "pyproject.toml", "ceg_calc/__init__.py", "CHANGELOG.md"):
+        confined(root, rel)  # what a release reads or rewrites besides the package (missing is fine)
     dist = confined_dir(root, "dist")
     dist.mkdir(exist_ok=True)
     previous = _previous_release(dist, version)

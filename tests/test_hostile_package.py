@@ -184,13 +184,34 @@ def test_build_refuses_a_build_folder_that_is_a_symlink(valid_package, tmp_path)
     assert list(elsewhere.iterdir()) == []
 
 
-def test_release_zip_entries_are_the_confined_paths(valid_package):
-    from ceg_calc.package import DataPackage
+def test_release_zip_entries_are_the_confined_paths_and_files_have_normal_modes(valid_package, monkeypatch):
+    import zipfile
 
-    package = DataPackage(valid_package)
-    for resource in package.resources.values():
-        assert not resource.path.startswith("/") and ".." not in resource.path.split("/")
-        assert (valid_package / resource.path).resolve().is_relative_to(valid_package.resolve())
+    from ceg_calc.package import DataPackage
+    from ceg_calc.tidy import normal_mode
+    from test_publish import _copy_project_files, _release
+
+    _copy_project_files(valid_package)
+    target = _release(valid_package, "0.1.0", monkeypatch)
+    names = zipfile.ZipFile(target).namelist()
+    assert all(not n.startswith("/") and ".." not in n.split("/") and "\\" not in n for n in names)
+    paths = {r.path for r in DataPackage(valid_package).resources.values()}
+    assert paths <= set(names)
+    for written in (target, valid_package / "dist" / "SHA256SUMS", valid_package / "datapackage.json",
+                    valid_package / "build" / "ceg.db"):
+        assert stat.S_IMODE(written.stat().st_mode) == normal_mode(), written
+
+
+def test_release_does_not_pack_a_symlink_out_of_the_package(valid_package, monkeypatch, outside):
+    from test_publish import _copy_project_files
+
+    _copy_project_files(valid_package)
+    (valid_package / "README.md").symlink_to(outside)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    result = invoke("release", "0.1.0", "--path", valid_package)
+    assert result.exit_code == 1 and "'README.md' resolves outside the package" in result.output
+    assert SECRET not in result.output and not (valid_package / "dist").exists()
+    assert not (valid_package / "build").exists()
 
 
 def test_derive_rewrites_with_normal_permissions_and_no_temporary_file(valid_package):
