@@ -29,7 +29,7 @@ MAX_FIELDS = 500
 
 
 class Checker:
-    """Collects problems with their location; ``at`` is the file they are reported against."""
+    """Collects the problems of one package (at ``root``), each with its file and location."""
 
     def __init__(self, root):
         self.root = root
