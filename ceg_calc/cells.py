@@ -6,7 +6,9 @@ Types follow the Frictionless Table Schema: ``string``, ``integer``, ``number``,
 
 Text cells that a spreadsheet would run as a formula (first character ``=``, ``+``, ``-``,
 ``@``, tab or carriage return, unless the whole cell is a number) are rejected: the CSVs
-are opened in spreadsheets.
+are opened in spreadsheets. Text cells holding a control character (other than tab and line
+feed), a zero-width character or a bidi override are rejected too: they hide or reorder what a
+reviewer sees.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ceg_calc.arrow import missing_where, parse_numbers, positions, starts_with_any
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ceg_calc.arrow import _text, missing_where, per_value, parse_numbers, positions, starts_with_any
 from ceg_calc.package import Field
 from ceg_calc.parallel import thread_map
-from ceg_calc.report import Problem
+from ceg_calc.report import Problem, capped
+from ceg_calc.shown import shown
 
 # ASCII digits only: ``\d`` would also accept other scripts' digits (e.g. Arabic-Indic)
 NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
@@ -25,22 +31,26 @@ INTEGER = r"[+-]?[0-9]+"
 DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 INT64 = (-(2 ** 63), 2 ** 63 - 1)
 FORMULA_START = "=+-@\t\r"
+# Characters free text may not hold (RE2 syntax): C0 controls but tab and line feed, DEL and C1
+# controls; zero-width space, word joiner and byte-order mark; left-to-right and right-to-left
+# marks, embeddings, overrides and isolates (which reorder what a reviewer sees).
+HIDDEN = (r"[\x00-\x08\x0b-\x1f\x7f-\x9f\x{200b}\x{200e}\x{200f}\x{202a}-\x{202e}"
+          r"\x{2060}\x{2066}-\x{2069}\x{feff}]")
 THREADS_FROM = 100_000  # rows: below this, handing columns to threads costs more than it saves
 
 
 def _shown(value: str) -> str:
-    return repr(value if len(value) <= 40 else value[:37] + "...")
+    return shown(value, limit=40)
 
 
 def _problems(file: str, lines: np.ndarray, mask: np.ndarray, column: str, check: str,
               message, values: pd.Series | None = None) -> list[Problem]:
-    """One problem per True in ``mask``; ``message`` may be a function of the cell's text."""
-    rows = np.flatnonzero(mask)
-    out = []
-    for i in rows:
-        text = message(values.iat[i]) if callable(message) else message
-        out.append(Problem(file, int(lines[i]), column, check, text))
-    return out
+    """One problem per True in ``mask`` (the first :data:`~ceg_calc.report.PER_CHECK`, the rest
+    counted); ``message`` may be a function of the cell's text."""
+    def make(i):
+        return Problem(file, int(lines[i]), column, check, message(values.iat[i]) if callable(message) else message)
+
+    return capped(file, column, check, np.flatnonzero(mask), make, lines)
 
 
 def _to_integer(text: pd.Series, present: np.ndarray):
@@ -50,8 +60,21 @@ def _to_integer(text: pd.Series, present: np.ndarray):
     if long.any():
         ok = ok.copy()
         ok[long] = [INT64[0] <= int(v) <= INT64[1] for v in text[long]]
-    values = pd.to_numeric(text.where(ok & present), errors="coerce").astype("Int64")
-    return values, present & ~ok, "is not an integer (a whole number within the 64-bit range)"
+    return exact_integers(text, ok & present), present & ~ok, \
+        "is not an integer (a whole number within the 64-bit range)"
+
+
+def exact_integers(text: pd.Series, usable: np.ndarray) -> pd.Series:
+    """``Int64`` values of the ``usable`` cells (integers within the 64-bit range), parsed by Arrow
+    straight to 64-bit integers: no float64 on the way, which would turn 9007199254740993 into
+    ...992 (and 2**63 - 1 into an overflow) as soon as the column has a blank."""
+    arrow = pc.if_else(pa.array(usable), pc.replace_substring_regex(_text(text), r"^\+", ""), None)
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    ints = pc.cast(arrow, pa.int64())
+    data = ints.fill_null(0).to_numpy(zero_copy_only=False)
+    mask = ints.is_null().to_numpy(zero_copy_only=False)
+    return pd.Series(pd.arrays.IntegerArray(data, mask), index=text.index)
 
 
 def _to_number(text: pd.Series, present: np.ndarray):
@@ -126,6 +149,11 @@ def type_column(text: pd.Series, field: Field, file: str, lines: np.ndarray):
         bad = np.zeros(len(text), dtype=bool) if "pattern" in field.constraints else _formula_cells(text, present)
         what = "starts like a spreadsheet formula (=, +, -, @, tab or carriage return): reword it"
     problems += _problems(file, lines, bad, field.name, "type", lambda v: f"{_shown(v)} {what}", text)
+    if kind not in ("integer", "year", "number", "boolean", "date"):
+        hidden = per_value(text, lambda cells: pc.match_substring_regex(cells, HIDDEN)) & ~bad
+        problems += _problems(file, lines, hidden, field.name, "text", lambda v: (
+            f"{_shown(v)} holds a control character (other than tab and line break), a bidi override or "
+            "a zero-width character: delete it"), text)
     return values, problems
 
 

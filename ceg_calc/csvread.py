@@ -26,12 +26,13 @@ import pandas as pd
 import pyarrow as pa
 
 from ceg_calc.package import Resource
-from ceg_calc.report import Problem
+from ceg_calc.report import PER_CHECK, Omitted, Problem, capped
 
 BOM = b"\xef\xbb\xbf"
 MAP_FROM = 1 << 20  # files from this size [bytes] are memory-mapped rather than copied
 SLICE = 1 << 20  # bytes counted at a time: a slice's comparison stays in the CPU cache
 TEXT = pd.ArrowDtype(pa.large_string())  # every cell as its exact text
+MAX_EXTRA_COLUMNS = 50  # header names beyond the schema's before a file is not read at all
 
 
 @dataclass
@@ -165,18 +166,21 @@ def _fast_read(path: Path, data, start: int, header: list[str]) -> tuple[pd.Data
 def _exact_read(text: str, header: list[str], file: str) -> tuple[pd.DataFrame, np.ndarray, list]:
     reader = csv.reader(io.StringIO(text, newline=""))
     next(reader)
-    rows, lines, problems = [], [], []
+    rows, lines, problems, more = [], [], [], {}
     start = reader.line_num + 1
     for row in reader:
         if len(row) == len(header):
             rows.append(row)
             lines.append(start)
-        elif not row or (len(row) == 1 and row[0] == ""):
-            problems.append(Problem(file, start, None, "blank-row", "blank row: delete it"))
         else:
-            problems.append(Problem(file, start, None, "ragged-row",
-                                    f"row has {len(row)} cells but the header has {len(header)}"))
+            check = "blank-row" if not row or (len(row) == 1 and row[0] == "") else "ragged-row"
+            if len(problems) < PER_CHECK:
+                problems.append(Problem(file, start, None, check, "blank row: delete it" if check == "blank-row"
+                                        else f"row has {len(row)} cells but the header has {len(header)}"))
+            else:  # a million bad rows cost a thousand problems
+                more.setdefault(check, []).append(start)
         start = reader.line_num + 1
+    problems += [Omitted(file, None, check, np.asarray(found)) for check, found in more.items()]
     frame = pd.DataFrame(rows, columns=range(len(header)), dtype="str")
     frame.columns = header
     return frame, np.asarray(lines, dtype=np.int64), problems
@@ -190,7 +194,8 @@ def _blank_rows(frame: pd.DataFrame, lines: np.ndarray, file: str) -> tuple[pd.D
         blank &= (frame.iloc[:, i] == "").to_numpy()
         if not blank.any():  # usually decided by the first column
             return frame, lines, []
-    problems = [Problem(file, int(line), None, "blank-row", "blank row: delete it") for line in lines[blank]]
+    problems = capped(file, None, "blank-row", lines[blank],
+                      lambda line: Problem(file, int(line), None, "blank-row", "blank row: delete it"))
     return frame[~blank].reset_index(drop=True), lines[~blank], problems
 
 
@@ -220,6 +225,10 @@ def read_raw(root: Path, resource: Resource) -> RawTable:
     if _is_blank(data, start):
         return RawTable(file, None, None, [Problem(file, None, None, "empty-file", "file is empty: expected a header row")])
     header = _first_row(data, start)
+    if len(header) > len(resource.fields) + MAX_EXTRA_COLUMNS:  # 100,000 names would take minutes
+        return RawTable(file, None, None, [Problem(file, 1, None, "header", (
+            f"the header has {len(header):,} columns, the schema {len(resource.fields)}: "
+            f"more than {MAX_EXTRA_COLUMNS} unknown columns; the file is not read further"))])
     fast = _fast_read(root / file, data, start, header) if header else None
     if fast is not None:
         frame, lines = fast

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +21,7 @@ import pandas as pd
 import ceg_calc
 from ceg_calc.errors import CegError
 from ceg_calc.package import DataPackage
+from ceg_calc.tidy import temporary_beside
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
 DEFAULT_DB = Path("build") / "ceg.db"
@@ -86,8 +86,7 @@ def sql_values(series: pd.Series, kind: str) -> list:
     if kind == "number":
         values = series.to_numpy(dtype=float, na_value=np.nan).astype(object)
     elif kind == "integer":
-        values = series.to_numpy(dtype=float, na_value=np.nan)
-        values = np.where(missing, 0, values).astype(np.int64).astype(object)
+        values = series.to_numpy(dtype=np.int64, na_value=0).astype(object)  # exact: no float64
     elif kind == "boolean":
         values = series.fillna(False).to_numpy(dtype=bool).astype(np.int64).astype(object)
     elif kind == "date":
@@ -104,8 +103,10 @@ def inputs_digest(package: DataPackage) -> str:
     """SHA-256 over the descriptor, schemas and data files, and the calculator's version."""
     digest = hashlib.sha256(ceg_calc.__version__.encode())
     root = package.root
-    paths = [root / "datapackage.json"] + sorted((root / "schemas").glob("*.json")) + [
-        root / r.path for r in sorted(package.resources.values(), key=lambda r: r.name)]
+    resources = sorted(package.resources.values(), key=lambda r: r.name)
+    # only files the descriptor names, all confined (a stray file in schemas/ could be a symlink)
+    schemas = sorted({r.schema_path for r in resources if r.schema_path})
+    paths = [root / "datapackage.json"] + [root / s for s in schemas] + [root / r.path for r in resources]
     for path in paths:
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
@@ -158,7 +159,7 @@ def build_database(root: str | Path = ".", db_path: str | Path | None = None, pr
     package = loaded.package
     db = Path(db_path) if db_path else package.root / DEFAULT_DB
     db.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{db.name}.", dir=db.parent)
+    fd, tmp = temporary_beside(db)
     os.close(fd)
     try:
         con = sqlite3.connect(tmp)

@@ -23,7 +23,6 @@ import csv
 import io
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +32,7 @@ import pandas as pd
 from ceg_calc.estimate import (METHOD_VERSION, EstimationError, Task, binomial_stderr, estimate_tasks,
                                failure_reason, make_tasks)
 from ceg_calc.report import Problem
+from ceg_calc.tidy import write_atomic  # noqa: F401  (also imported from here by scripts)
 from ceg_calc.uncertainty import compute_log10_sd
 
 DERIVED = "ceg_estimates"
@@ -285,19 +285,6 @@ def render_csv(frame: pd.DataFrame, resource) -> str:
     writer.writerow([f.name for f in resource.fields])
     writer.writerows(format_rows(frame, resource))
     return buffer.getvalue()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder: all or nothing."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def derive_package(root: str | Path = ".", draws: int = 10_000, seed: int = 0) -> tuple[Path, pd.DataFrame]:

@@ -18,4 +18,9 @@ class ValidationFailed(CegError):
 
     def __init__(self, report):
         self.report = report
-        super().__init__(f"the package has {len(report.problems)} problem(s); run `ceg validate` to see them")
+        super().__init__(f"the package has {report.count} problem(s); run `ceg validate` to see them")
+
+
+class DescriptorInvalid(ValidationFailed):
+    """``datapackage.json`` or a Table Schema has a wrong shape or names a path outside the package;
+    ``report`` locates every problem. Nothing named by the descriptor has been read."""

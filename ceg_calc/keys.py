@@ -7,7 +7,8 @@ import pandas as pd
 
 from ceg_calc.arrow import has_duplicates, isin
 from ceg_calc.package import DataPackage, Resource
-from ceg_calc.report import Problem
+from ceg_calc.report import Problem, capped
+from ceg_calc.shown import shown
 
 
 def primary_key_problems(resource: Resource, frame: pd.DataFrame, lines: np.ndarray) -> list[Problem]:
@@ -26,13 +27,20 @@ def primary_key_problems(resource: Resource, frame: pd.DataFrame, lines: np.ndar
     for i in np.flatnonzero(frame[key].duplicated(keep=False).to_numpy() & complete):
         first_line.setdefault(tuple(frame[key].iloc[i]), int(lines[i]))
     column = key[0] if len(key) == 1 else None
-    out = []
-    for i in np.flatnonzero(repeated):
+
+    def make(i):
         value = tuple(frame[key].iloc[i])
-        shown = value[0] if len(value) == 1 else value
-        out.append(Problem(resource.path, int(lines[i]), column, "primary-key",
-                           f"duplicate {'/'.join(key)} {shown!r} (first at line {first_line[value]})"))
-    return out
+        return Problem(resource.path, int(lines[i]), column, "primary-key",
+                       f"duplicate {'/'.join(key)} {_shown(value)} (first at line {first_line[value]})")
+
+    return capped(resource.path, column, "primary-key", np.flatnonzero(repeated), make, lines)
+
+
+def _shown(value: tuple) -> str:
+    """One key value quoted, or a tuple of them, cut and escaped (:func:`ceg_calc.shown.shown`)."""
+    if len(value) == 1:
+        return shown(value[0])
+    return "(" + ", ".join(shown(v) for v in value) + ")"
 
 
 def _known(frame: pd.DataFrame, parent: pd.DataFrame, fk) -> np.ndarray:
@@ -61,9 +69,12 @@ def foreign_key_problems(package: DataPackage, resource: Resource, tables: dict,
             continue  # the missing file or column is reported on its own
         present = np.logical_and.reduce([frame[c].notna().to_numpy() for c in fk.fields])
         target = package.resource(fk.ref_resource).path
-        for i in np.flatnonzero(present & ~_known(frame, parent, fk)):
-            value = frame[list(fk.fields)].iloc[i].tolist()
-            shown = value[0] if len(value) == 1 else tuple(value)
-            out.append(Problem(resource.path, int(lines[resource.name][i]), fk.fields[0], "foreign-key",
-                               f"{shown!r} is not {_article(fk.ref_fields[0])} {'/'.join(fk.ref_fields)} in {target}"))
+
+        def make(i, fk=fk, target=target):
+            value = tuple(frame[list(fk.fields)].iloc[i].tolist())
+            return Problem(resource.path, int(lines[resource.name][i]), fk.fields[0], "foreign-key",
+                           f"{_shown(value)} is not {_article(fk.ref_fields[0])} {'/'.join(fk.ref_fields)} in {target}")
+
+        out += capped(resource.path, fk.fields[0], "foreign-key",
+                      np.flatnonzero(present & ~_known(frame, parent, fk)), make, lines[resource.name])
     return out

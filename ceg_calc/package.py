@@ -11,7 +11,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ceg_calc.errors import PackageError
+from ceg_calc.descriptor_check import check_descriptor
+from ceg_calc.errors import DescriptorInvalid, PackageError
 
 DESCRIPTOR = "datapackage.json"
 
@@ -80,26 +81,20 @@ def _as_tuple(value) -> tuple:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _read_json(path: Path, what: str) -> dict:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PackageError(f"{what} not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PackageError(f"{what} cannot be read: {path}: {exc}") from None
+def _read_descriptor(root: Path):
+    """``datapackage.json`` parsed, once confined (:func:`ceg_calc.confine.read_json_text`)."""
+    from ceg_calc.confine import read_json_text
+
+    text = read_json_text(root, DESCRIPTOR, "package descriptor")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PackageError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        raise PackageError(f"{root / DESCRIPTOR}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
 
 
-def _resource(root: Path, d: dict) -> Resource:
-    schema = d.get("schema")
-    schema_path = schema if isinstance(schema, str) else ""
-    if isinstance(schema, str):
-        schema = _read_json(root / schema, "Table Schema")
-    if not isinstance(schema, dict) or "fields" not in schema:
-        raise PackageError(f"resource {d.get('name')!r} has no Table Schema with fields")
+def _resource(d: dict, schema: dict) -> Resource:
+    """A resource of a descriptor that passed :func:`ceg_calc.descriptor_check.check_descriptor`."""
+    schema_path = d["schema"] if isinstance(d["schema"], str) else ""
     fks = tuple(
         ForeignKey(
             fields=_as_tuple(fk["fields"]),
@@ -127,6 +122,14 @@ class DataPackage:
     ----------
     root : str or Path
         The folder holding ``datapackage.json`` (or the descriptor's path itself).
+
+    Raises
+    ------
+    PackageError
+        When the descriptor cannot be read.
+    DescriptorInvalid
+        When it, or a Table Schema, has a wrong shape or names a path outside the package
+        (:mod:`ceg_calc.descriptor_check`); nothing it names has been read.
     """
 
     def __init__(self, root: str | Path = "."):
@@ -134,11 +137,13 @@ class DataPackage:
         if root.name == DESCRIPTOR or root.is_file():
             root = root.parent
         self.root = root
-        self.descriptor = _read_json(root / DESCRIPTOR, "package descriptor")
-        try:
-            self.resources = {r["name"]: _resource(root, r) for r in self.descriptor["resources"]}
-        except KeyError as exc:
-            raise PackageError(f"{root / DESCRIPTOR}: a resource lacks {exc}") from None
+        self.descriptor = _read_descriptor(root)
+        problems, schemas = check_descriptor(root, self.descriptor)
+        if problems:
+            from ceg_calc.report import Report
+
+            raise DescriptorInvalid(Report(problems))
+        self.resources = {r["name"]: _resource(r, schemas[r["name"]]) for r in self.descriptor["resources"]}
 
     @property
     def version(self) -> str:

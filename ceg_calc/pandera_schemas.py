@@ -13,6 +13,8 @@ first, so that a cell that is not a number is not also reported as out of range.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -21,7 +23,8 @@ from pandera.errors import SchemaErrors
 
 from ceg_calc.arrow import full_match, isin
 from ceg_calc.package import Field, Resource
-from ceg_calc.report import Problem
+from ceg_calc.report import PER_CHECK, Omitted, Problem
+from ceg_calc.shown import shown
 
 
 class Text(pandas_engine.STRING):
@@ -129,11 +132,11 @@ def _message(row, rules_by_name: dict) -> tuple[str, str, str]:
     if check == "not_nullable":
         return row.column, "required", "required value is missing"
     if check.startswith("field_uniqueness"):
-        return row.column, "unique", f"{value!r} is not unique in this column"
+        return row.column, "unique", f"{shown(value) if isinstance(value, str) else value!r} is not unique in this column"
     if check.startswith("column_in_dataframe") or check.startswith("dtype"):
         return row.column, "type", f"unexpected column type ({check})"
-    shown = repr(value) if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
-    return row.column, "constraint", f"{shown} {check}"
+    text = shown(value) if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
+    return row.column, "constraint", f"{text} {check}"
 
 
 def run_pandera(schema: pa.DataFrameSchema, frame: pd.DataFrame, lines: np.ndarray, file: str,
@@ -145,10 +148,15 @@ def run_pandera(schema: pa.DataFrameSchema, frame: pd.DataFrame, lines: np.ndarr
     except SchemaErrors as exc:
         cases = exc.failure_cases
     rules_by_name = {rule.name: rule for rule in rules}
-    problems = []
+    problems, made, more = [], Counter(), {}
     for row in cases.itertuples(index=False):
         index = row.index
         line = None if pd.isna(index) else int(lines[int(index)])
         column, check, message = _message(row, rules_by_name)
-        problems.append(Problem(file, line, None if pd.isna(column) else column, check, message))
-    return problems
+        column = None if pd.isna(column) else column
+        made[(column, check)] += 1
+        if made[(column, check)] > PER_CHECK:  # a million failures cost a thousand problems
+            more.setdefault((column, check), []).append(-1 if line is None else line)
+            continue
+        problems.append(Problem(file, line, column, check, message))
+    return problems + [Omitted(file, column, check, np.asarray(found)) for (column, check), found in more.items()]

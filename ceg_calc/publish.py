@@ -39,7 +39,6 @@ import os
 import re
 import sqlite3
 import subprocess
-import tempfile
 import zipfile
 from contextlib import closing
 from pathlib import Path
@@ -47,9 +46,10 @@ from pathlib import Path
 import pandas as pd
 
 from ceg_calc.citation import changelog_date, dated_changelog, unreleased_heading, write_zenodo
-from ceg_calc.derive import write_atomic
+from ceg_calc.confine import confined, confined_dir
 from ceg_calc.errors import CegError
 from ceg_calc.package import DataPackage
+from ceg_calc.tidy import write_atomic, write_bytes_atomic
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -58,20 +58,6 @@ SQLITE_VERSION_FIELD = slice(96, 100)  # "SQLITE_VERSION_NUMBER of the library t
 SQLITE_VERSION_FIXED = (3_000_000).to_bytes(4, "big")
 DOCUMENTS = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", "docs/methodology.md")
 SUMS = "SHA256SUMS"
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder: all or nothing."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def version_key(version: str) -> tuple:
@@ -330,19 +316,21 @@ def _write_changelog(root: Path, version: str, date: str, lines: list[str]) -> N
 def _package_files(root: Path, db: Path) -> dict[str, bytes]:
     """Every file of the zip, by entry name (the resource's relative path)."""
     files: dict[str, bytes] = {}
+    package = DataPackage(root)
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     for entry in descriptor["resources"]:
-        data = (root / entry["path"]).read_bytes()
+        resource = package.resource(entry["name"])  # zip entries are the confined relative paths
+        data = confined(root, resource.path, ".csv").read_bytes()
         entry["bytes"] = len(data)
         entry["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-        files[entry["path"]] = data
-        if isinstance(entry.get("schema"), str):
-            files[entry["schema"]] = (root / entry["schema"]).read_bytes()
+        files[resource.path] = data
+        if resource.schema_path:
+            files[resource.schema_path] = confined(root, resource.schema_path, ".json").read_bytes()
     files["datapackage.json"] = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
     for name in DOCUMENTS:
         if not (root / name).is_file():
             raise CegError(f"{name} is missing: a release carries it")
-        files[name] = (root / name).read_bytes()
+        files[name] = confined(root, name).read_bytes()
     files["ceg.db"] = sqlite_release_bytes(db)
     for path in sorted((db.parent / "parquet").glob("*.parquet")):
         files[f"parquet/{path.name}"] = path.read_bytes()
@@ -370,7 +358,10 @@ def make_release(root: str | Path, version: str, progress=None, reason: str | No
 
     say = progress or (lambda message: None)
     root = Path(root).resolve()
-    dist = root / "dist"
+    DataPackage(root)  # paths confined and the descriptor checked before anything is read or written
+    for rel in ("pyproject.toml", "ceg_calc/__init__.py", *DOCUMENTS):
+        confined(root, rel)  # what a release reads or rewrites besides the package (missing is fine)
+    dist = confined_dir(root, "dist")
     say("verifying published releases")
     sums = recorded_sums(dist)
     released = _released_versions(sums)

@@ -12,6 +12,7 @@ from collections import OrderedDict
 from contextlib import closing
 from pathlib import Path
 
+from ceg_calc.confine import confined_dir
 from ceg_calc.database import DEFAULT_DB, build_database, is_stale
 from ceg_calc.derive import write_atomic
 from ceg_calc.package import DataPackage
@@ -25,6 +26,8 @@ SETTINGS = {"sql_time_limit_ms": SQL_TIME_LIMIT_MS, "max_returned_rows": MAX_RET
             "suggest_facets": False}
 CACHE_BYTES = 64 << 20
 CACHE_MAX_BODY = 2 << 20
+CACHE_MAX_KEY = 16 << 10  # URL, host and headers of a kept entry, at most [bytes]
+CACHE_ENTRY_OVERHEAD = 512  # Python objects of one entry (tuple, dict, list, bytes headers) [bytes]
 
 LABELS = {"sources": "title", "models": "name", "benchmarks": "name", "enhancements": "name",
           "settings": "description"}
@@ -82,6 +85,13 @@ QUERIES = {
 }
 
 
+def web_link(value) -> str:
+    """``value`` when it is an http(s) URL, else ``""``: no ``javascript:`` link reaches a page."""
+    from ceg_calc.descriptor_check import WEB
+
+    return value if isinstance(value, str) and WEB.fullmatch(value) else ""
+
+
 def metadata(package: DataPackage, db_name: str = "ceg", default_comparison: str | None = None) -> dict:
     """Datasette metadata: titles, licence, sources, table and column descriptions, facets, queries,
     and the interactive charts (``default_comparison`` is the one the comparison chart opens on)."""
@@ -106,9 +116,9 @@ def metadata(package: DataPackage, db_name: str = "ceg", default_comparison: str
         "description_html": f"<p>{html.escape(d.get('description', ''))}</p>"
                             f"<p>Version {html.escape(str(d.get('version', '')))}. {CHARTS_HTML}</p>",
         "license": licence.get("title") or licence.get("name", ""),
-        "license_url": licence.get("path", ""),
+        "license_url": web_link(licence.get("path")),
         "source": source.get("title", ""),
-        "source_url": source.get("path", ""),
+        "source_url": web_link(source.get("path")),
         "databases": {db_name: {"tables": tables, "queries": QUERIES}},
         "plugins": {"datasette-dashboards": dashboards(default_comparison)},
     }
@@ -121,7 +131,8 @@ def _release_tables(dist: Path):
 
 
 def _load_releases(con: sqlite3.Connection, dist: Path) -> None:
-    diffs = sorted(dist.glob("diff-*.json")) if dist.is_dir() else []
+    diffs = sorted(p for p in dist.glob("diff-*.json") if p.is_file() and not p.is_symlink()) \
+        if dist.is_dir() and not dist.is_symlink() else []
     con.execute("CREATE TABLE releases (version TEXT PRIMARY KEY, previous_version TEXT, release_index INTEGER)")
     con.execute("CREATE TABLE row_changes (version TEXT NOT NULL REFERENCES releases(version), "
                 "table_name TEXT NOT NULL, change TEXT NOT NULL, row_key TEXT NOT NULL)")
@@ -146,7 +157,7 @@ def build_site(root: str | Path = ".", progress=None) -> Path:
     from ceg_calc.publish import write_parquet_tables
 
     package = DataPackage(root)
-    build = package.root / BUILD
+    build = confined_dir(package.root, str(BUILD))
     db = build_database(package.root, build / DEFAULT_DB.name, progress=progress,
                         extra=_release_tables(package.root / "dist"))
     with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as con:
@@ -184,6 +195,9 @@ def datasette(root: Path, **settings):
 
     if not pm.is_registered(figures):
         pm.register(figures, name="ceg_calc.figures")
+    from ceg_calc.serve_guard import register
+
+    register()  # limits on every connection, one log line per error, Content-Security-Policy
     build = Path(root) / BUILD
     db = build / DEFAULT_DB.name
     return Datasette(immutables=[str(db)], inspect_data=inspect_data(db),
@@ -207,7 +221,7 @@ class ResponseCache:
     the answer could depend on who asks. The key is method, scheme, ``Host`` (Datasette writes
     absolute URLs from it), path and query string. Responses stream to the client as they are
     produced; the copy is kept once complete. The least recently used entries are dropped when
-    the bodies exceed ``max_bytes``. Each response from the cached path carries
+    the entries (keys, headers and bodies: :meth:`entry_bytes`) exceed ``max_bytes``. Each response from the cached path carries
     ``x-ceg-cache: hit`` or ``miss``.
 
     Parameters
@@ -215,7 +229,7 @@ class ResponseCache:
     app : callable
         The ASGI application, e.g. ``Datasette.app()``.
     max_bytes : int
-        Total size of the cached bodies [bytes].
+        Total size of the cached entries, keys and headers included [bytes].
     max_body : int
         Largest body that is kept [bytes].
     """
@@ -261,12 +275,24 @@ class ResponseCache:
 
         await self.app(scope, receive, record)
 
+    @staticmethod
+    def entry_bytes(key: tuple, start: dict, body: bytes) -> int:
+        """What one entry holds [bytes]: its key (URL, host), headers and body, and a fixed
+        :data:`CACHE_ENTRY_OVERHEAD` for the Python objects around them; the sum of these is
+        what ``max_bytes`` bounds, so that many small answers to long URLs cannot grow it."""
+        headers = sum(len(name) + len(value) for name, value in start.get("headers", ()))
+        return CACHE_ENTRY_OVERHEAD + sum(len(part or b"") for part in key) + headers + len(body)
+
     def _keep(self, key: tuple, start: dict, body: bytes) -> None:
+        cost = self.entry_bytes(key, start, body)
+        if cost - len(body) > CACHE_MAX_KEY:  # a very long URL or header list is not kept
+            return
         previous = self.entries.pop(key, None)
-        self.size += len(body) - (len(previous[1]) if previous else 0)
+        self.size += cost - (self.entry_bytes(key, *previous) if previous else 0)
         self.entries[key] = (start, body)
         while self.size > self.max_bytes:
-            self.size -= len(self.entries.popitem(last=False)[1][1])
+            old_key, old = self.entries.popitem(last=False)
+            self.size -= self.entry_bytes(old_key, *old)
 
 
 def serve_site(root: Path, port: int, host: str = "127.0.0.1", cache: bool = True) -> None:

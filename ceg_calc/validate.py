@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ceg_calc.cells import type_frame
 from ceg_calc.csvread import read_raw
-from ceg_calc.errors import ValidationFailed
+from ceg_calc.errors import DescriptorInvalid, ValidationFailed
 from ceg_calc.keys import foreign_key_problems, primary_key_problems
 from ceg_calc.package import DataPackage
 from ceg_calc.parallel import thread_map
@@ -111,9 +111,12 @@ def validate_package(root: str | Path = ".", strict: bool = False, drift: bool =
     Raises
     ------
     PackageError
-        When the descriptor or a Table Schema cannot be read.
+        When the descriptor cannot be read.
     """
-    package = DataPackage(root)
+    try:
+        package = DataPackage(root)
+    except DescriptorInvalid as exc:  # nothing the descriptor names is read, strict or not
+        return exc.report
     loaded = load_package(package)
     check_keys_and_rules(loaded)
     if drift and loaded.report.valid:
@@ -150,8 +153,7 @@ def read_valid_tables(root: str | Path = ".", skip: tuple = ()) -> LoadedPackage
     loaded = load_package(DataPackage(root))
     check_keys_and_rules(loaded)
     skipped = {loaded.package.resource(name).path for name in skip}
-    kept = Report()
-    kept.extend(p for p in loaded.report.problems if p.file not in skipped)
+    kept = loaded.report.without_files(skipped)
     if not kept.valid:
         raise ValidationFailed(kept)
     return loaded

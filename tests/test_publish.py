@@ -258,10 +258,14 @@ def test_posts_cookies_and_their_answers_are_never_cached():
 
 def test_the_cache_is_bounded_least_recently_used_first():
     app, calls = _stub()
-    cache = ResponseCache(app, max_bytes=100, max_body=60)
+    probe = ResponseCache(app)
+    _get(probe, "/page?10")
+    (key, (start, body)), = probe.entries.items()
+    fixed = ResponseCache.entry_bytes(key, start, b"")  # the same for every /page?NN below
+    cache = ResponseCache(app, max_bytes=100 + 2 * fixed, max_body=60)
     seen = [_get(cache, f"/page?{n}").headers["x-ceg-cache"] for n in (50, 40, 50, 30, 50, 40, 61, 61)]
     assert seen == ["miss", "miss", "hit", "miss", "hit", "miss", "miss", "miss"]
-    assert cache.size == sum(len(body) for _, body in cache.entries.values()) <= 100
+    assert cache.size == sum(ResponseCache.entry_bytes(k, *v) for k, v in cache.entries.items()) <= 100 + 2 * fixed
     assert _get(cache, "/page?30").content == b"x" * 30
 
 
