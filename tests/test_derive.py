@@ -97,8 +97,8 @@ def test_drift_names_row_column_and_both_values(valid_package):
     path = valid_package / "data" / "ceg_estimates.csv"
     text = path.read_text(encoding="utf-8").splitlines()
     cells = text[1].split(",")
-    assert cells[9] == "3.16228"
-    cells[9] = "28.2"
+    assert cells[10] == "3.16228"
+    cells[10] = "28.2"
     text[1] = ",".join(cells)
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     report = validate_package(valid_package)
