@@ -4,7 +4,11 @@
   with the 5-95% interval as error bars — the survey's main figure, now with intervals;
 - ``effective_compute.png``: each enhanced model's own compute and its effective compute
   (compute × CEG) against the EU AI Act (1e25 FLOP) and US EO 14110 (1e26 FLOP) thresholds;
+- ``ceg_vs_scale.png``: CEG against scale for the comparisons of ``ceg_scale``
+  (:mod:`ceg_calc.scale_figure`);
 - ``comparisons/<comparison_id>.png``: the baseline curve, the enhanced points and C'.
+
+The summary plots show robust rows only (``evidence`` robust-point or robust-bound).
 
 Files carry no timestamp or software tag, so the same data give the same bytes.
 """
@@ -25,6 +29,7 @@ from ceg_calc.derive import EU_AI_ACT_FLOP, US_EO_14110_FLOP  # noqa: E402
 CATEGORY_COLOURS = {"tool-use": "#1b9e77", "prompting": "#d95f02", "scaffolding": "#7570b3",
                     "solution-choice": "#e7298a", "data": "#66a61e"}
 PNG_METADATA = {"Software": None}
+ROBUST_EVIDENCE = ("robust-point", "robust-bound")  # the evidence classes the summary plots show
 
 
 def _save(fig, path: Path) -> Path:
@@ -43,7 +48,7 @@ def _empty(ax, text="no estimates yet"):
 def ceg_vs_cost(estimates: pd.DataFrame, path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(7, 4.5))
     rows = estimates[estimates["ceg"].notna() & (estimates["ceg"] > 0)
-                     & ~estimates["extrapolated"].fillna(False).astype(bool)]
+                     & estimates["evidence"].isin(ROBUST_EVIDENCE)]
     if rows.empty:
         _empty(ax)
     else:
@@ -65,7 +70,7 @@ def ceg_vs_cost(estimates: pd.DataFrame, path: Path) -> Path:
         ax.set_xlabel("fine-tuning compute / pre-training compute (1e-5 where none is stated)")
         ax.set_ylabel("compute-equivalent gain (ratio)")
         ax.legend(fontsize=8)
-    ax.set_title("CEG against fine-tuning cost (not extrapolated), 5-95% intervals")
+    ax.set_title("CEG against fine-tuning cost (robust points and bounds), 5-95% intervals")
     fig.tight_layout()
     return _save(fig, path)
 
@@ -73,7 +78,7 @@ def ceg_vs_cost(estimates: pd.DataFrame, path: Path) -> Path:
 def effective_compute(estimates: pd.DataFrame, path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(7, 4.5))
     rows = estimates[estimates["effective_compute_flop"].notna()
-                     & ~estimates["extrapolated"].fillna(False).astype(bool)].sort_values("effective_compute_flop")
+                     & estimates["evidence"].isin(ROBUST_EVIDENCE)].sort_values("effective_compute_flop")
     if rows.empty:
         _empty(ax)
     else:
@@ -88,7 +93,7 @@ def effective_compute(estimates: pd.DataFrame, path: Path) -> Path:
         ax.set_yticks([])
         ax.set_xlabel("training compute (FLOP)")
         ax.legend(fontsize=7, loc="lower right")
-    ax.set_title("Effective compute against thresholds (not extrapolated)")
+    ax.set_title("Effective compute against thresholds (robust points and bounds)")
     fig.tight_layout()
     return _save(fig, path)
 
@@ -125,8 +130,11 @@ def comparison_plot(comparison_id: str, rows: pd.DataFrame, scores: pd.DataFrame
 def draw_all(tables: dict, static: Path, progress=None) -> list[Path]:
     """Every plot of the package into ``static``; returns the files written."""
     estimates = tables["ceg_estimates"]
+    from ceg_calc.scale_figure import ceg_vs_scale
+
     out = [ceg_vs_cost(estimates, static / "ceg_vs_cost.png"),
-           effective_compute(estimates, static / "effective_compute.png")]
+           effective_compute(estimates, static / "effective_compute.png"),
+           ceg_vs_scale(tables["ceg_scale"], estimates, static / "ceg_vs_scale.png")]
     preferred = tables["compute_estimates"]
     preferred = preferred[preferred["preferred"].astype(bool)]
     compute = dict(zip(preferred["model_id"], preferred["training_compute_flop"]))

@@ -29,7 +29,9 @@ LABELS = {"sources": "title", "models": "name", "benchmarks": "name", "enhanceme
           "settings": "description"}
 FACETS = {
     "benchmark_scores": ["benchmark_id", "setting_id", "source_id"],
-    "ceg_estimates": ["category", "status", "method", "enhancement_id"],
+    "ceg_estimates": ["evidence", "category", "status", "method", "enhancement_id"],
+    "enhancement_summary": ["category"],
+    "ceg_scale": ["trend", "evidence", "enhancement_id"],
     "models": ["family", "enhanced"],
     "compute_estimates": ["method", "confidence"],
     "comparisons": ["enhancement_id", "method"],
@@ -37,15 +39,17 @@ FACETS = {
     "enhancements": ["category"],
     "published_estimates": ["form", "second_hand"],
 }
-SORT_DESC = {"ceg_estimates": "ceg", "models": "release_date", "sources": "year"}
+SORT_DESC = {"models": "release_date", "sources": "year"}
+SORT = {"ceg_estimates": "evidence_order"}  # robust rows first, then larger CEG (see the schema)
 
 QUERIES = {
     "ceg_by_enhancement": {
         "title": "CEG by enhancement",
-        "description": "Every derived row of one enhancement (e.g. chain-of-thought, minerva, lats), largest first.",
-        "sql": "select comparison_id, enhanced_model_id, benchmark_id, status, method, ceg, ceg_low, ceg_high, "
-               "extrapolated, published_ceg, reason from ceg_estimates where enhancement_id = :enhancement_id "
-               "order by ceg desc",
+        "description": "Every derived row of one enhancement (e.g. chain-of-thought, minerva, lats), robust rows "
+                       "first, then largest CEG.",
+        "sql": "select comparison_id, enhanced_model_id, benchmark_id, evidence, status, method, ceg, ceg_low, "
+               "ceg_high, published_ceg, reason from ceg_estimates where enhancement_id = :enhancement_id "
+               "order by evidence_order",
     },
     "model_profile": {
         "title": "Everything about a model",
@@ -63,8 +67,10 @@ QUERIES = {
     },
     "threshold_crossings": {
         "title": "Enhanced models whose effective compute crosses a legal threshold",
-        "description": "Effective compute (training compute x CEG) reaching 1e25 or 1e26 FLOP while the model's "
-                       "own compute does not.",
+        "description": "Robust rows only (neither extrapolated nor limited) whose effective compute at the interval's "
+                       "lower end (training compute x ceg_low) reaches 1e25 or 1e26 FLOP while the model's own compute "
+                       "does not. Rows whose central value alone would cross are listed by the view "
+                       "effective_compute_vs_thresholds, with their evidence.",
         "sql": "select * from effective_compute_vs_thresholds where crosses_eu_1e25 = 1 or crosses_us_1e26 = 1",
     },
     "changes_since_version": {
@@ -77,8 +83,9 @@ QUERIES = {
 }
 
 
-def metadata(package: DataPackage, db_name: str = "ceg") -> dict:
-    """Datasette metadata: titles, licence, sources, table and column descriptions, facets, queries."""
+def metadata(package: DataPackage, db_name: str = "ceg", summary_html: str = "") -> dict:
+    """Datasette metadata: titles, licence, sources, table and column descriptions, facets, queries;
+    ``summary_html`` (the enhancement summary) leads the index page, above the plots."""
     d = package.descriptor
     licence = (d.get("licenses") or [{}])[0]
     source = (d.get("sources") or [{}])[0]
@@ -92,17 +99,21 @@ def metadata(package: DataPackage, db_name: str = "ceg") -> dict:
             entry["facets"] = FACETS[name]
         if name in SORT_DESC:
             entry["sort_desc"] = SORT_DESC[name]
+        if name in SORT:
+            entry["sort"] = SORT[name]
         tables[name] = entry
     plots = "".join(
         f'<figure><img src="/static/{file}" alt="{html.escape(alt)}" width="600"><figcaption>{html.escape(alt)}'
         f"</figcaption></figure>" for file, alt in [
             ("ceg_vs_cost.png", "CEG against fine-tuning cost by category, with 5-95% intervals"),
-            ("effective_compute.png", "Effective compute of enhanced models against the 1e25 and 1e26 FLOP thresholds")])
+            ("effective_compute.png", "Effective compute of enhanced models against the 1e25 and 1e26 FLOP thresholds"),
+            ("ceg_vs_scale.png", "CEG against the enhanced model's training compute, with the fitted slope per comparison")])
     return {
         "title": d.get("title", package.name if hasattr(package, "name") else "CEG dataset"),
         "description_html": f"<p>{html.escape(d.get('description', ''))}</p>"
                             f"<p>Version {html.escape(str(d.get('version', '')))}. Per-comparison plots: "
-                            f"<code>/static/comparisons/&lt;comparison_id&gt;.png</code>.</p>{plots}",
+                            f"<code>/static/comparisons/&lt;comparison_id&gt;.png</code>.</p>{summary_html}{plots}",
+        "extra_css_urls": ["/static/ceg.css"],
         "license": licence.get("title") or licence.get("name", ""),
         "license_url": licence.get("path", ""),
         "source": source.get("title", ""),
@@ -141,14 +152,21 @@ def build_site(root: str | Path = ".", progress=None) -> Path:
     from ceg_calc.figures import draw_all
     from ceg_calc.validate import read_valid_tables
 
+    from ceg_calc.headline import headline
+    from ceg_calc.site_evidence import CSS, summary_html
+
     package = DataPackage(root)
     build = package.root / BUILD
     db = build_database(package.root, build / DEFAULT_DB.name, progress=progress,
                         extra=_release_tables(package.root / "dist"))
-    write_atomic(build / "metadata.json", json.dumps(metadata(package, db.stem), indent=2, sort_keys=True) + "\n")
+    tables = read_valid_tables(package.root).tables
+    summary = summary_html(tables["enhancement_summary"], headline(tables["enhancement_summary"]))
+    write_atomic(build / "metadata.json",
+                 json.dumps(metadata(package, db.stem, summary), indent=2, sort_keys=True) + "\n")
     if progress:
         progress("plots")
-    draw_all(read_valid_tables(package.root).tables, build / "static", progress=progress)
+    draw_all(tables, build / "static", progress=progress)
+    write_atomic(build / "static" / "ceg.css", CSS)
     return db
 
 
@@ -171,6 +189,9 @@ def datasette(root: Path, **settings):
     once, the metadata, ``/static`` plots, and :data:`SETTINGS` updated with ``settings``."""
     from datasette.app import Datasette
 
+    from ceg_calc.site_evidence import register
+
+    register()
     build = Path(root) / BUILD
     db = build / DEFAULT_DB.name
     return Datasette(immutables=[str(db)], inspect_data=inspect_data(db),
