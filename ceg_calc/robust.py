@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ceg_calc.estimate import CURVES, EstimationError, Task, estimate_tasks, failure_reason
+from ceg_calc.estimate import CURVES, CegResult, EstimationError, Task, estimate_tasks, failure_reason
 
 CURVE_METHODS = ("interpolate", "fit-linear", "fit-sigmoid")
 
@@ -207,3 +207,22 @@ def _point_inside(row: dict) -> None:
     elif point < low or point > high:
         row["log10_low"], row["log10_high"] = min(low, point), max(high, point)
         row["notes"].append("the 5-95% interval of the draws did not contain the central estimate: widened to it")
+
+
+def policy_result(tasks, method, policy, draws, seed, scalar) -> CegResult:
+    """:func:`estimate_ceg` under the rules of ``policy`` (:func:`ceg_calc.robust.estimate_with_policy`)."""
+    rows = estimate_with_policy(tasks, method, policy, draws=draws, seed=seed)
+
+    def column(key, dtype=float):
+        return np.array([r[key] for r in rows], dtype=dtype)
+
+    with np.errstate(over="ignore"):
+        values = [10.0 ** column("log10_ceg"), 10.0 ** column("log10_low"), 10.0 ** column("log10_high"),
+                  10.0 ** column("xprime")]
+    flags = [column("extrapolated", bool), column("is_lower_bound", bool)]
+    reasons = np.array(["; ".join(r["notes"]) for r in rows], dtype=object)
+    limited = column("limited", bool)
+    if scalar:
+        return CegResult(*(float(v[0]) for v in values), method, *(bool(f[0]) for f in flags), str(reasons[0]),
+                         bool(limited[0]), rows[0]["anchors"])
+    return CegResult(*values, method, *flags, reasons, limited, [r["anchors"] for r in rows])
