@@ -23,8 +23,11 @@ meaningful where scaling the baseline does not improve performance:
    percentiles of its draws, the interval is widened to include it (the row says so).
 
 The fallback lower bound is the survey's rule on every baseline point with compute: the
-compute of the largest baseline model the enhanced model scores at least as well as, over
-C_E. When the enhanced model beats none, the row has no value and the reason says why.
+compute of the largest baseline model the enhanced model beats, over C_E -- where "beats" means
+scoring above it by more than ``informative_z`` standard errors of the difference, since the
+fallback serves exactly the baselines whose scores are flat or noisy. When the enhanced model
+beats none, the row has no value and the reason says why. (A comparison whose method is
+``lower-bound`` keeps the survey's rule as stated: at least as well.)
 
 :data:`LEGACY` (no rule) is what :func:`ceg_calc.estimate.estimate_ceg` does by default;
 :data:`DERIVE_POLICY` is what ``ceg derive`` publishes.
@@ -112,6 +115,15 @@ def restrict(task: Task, keep: np.ndarray) -> Task:
     return replace(task, x=task.x[keep], q=task.q[keep], x_sd=task.x_sd[keep], q_se=task.q_se[keep], shared=shared)
 
 
+def beaten_beyond_noise(task: Task, z: float | None) -> Task:
+    """The task of a fallback lower bound: each baseline score raised by ``z`` standard errors of
+    the difference, so that a model counts as beaten only when the enhanced score exceeds it by
+    more than that (a flat, noisy baseline gives no bound from noise alone)."""
+    if not z:
+        return task
+    return replace(task, q=task.q + z * np.sqrt(task.q_se ** 2 + task.pe_se ** 2))
+
+
 def _run(tasks: list[Task], which: list[int], method: str, draws: int, seed: int, **options) -> dict:
     """estimate_tasks on ``tasks[i] for i in which``, grouped by number of points; results by index."""
     groups: dict = {}
@@ -186,10 +198,12 @@ def estimate_with_policy(tasks: list[Task], method: str, policy: Policy = DERIVE
             fallback.append(i)
             continue
         rows[i].update(out)
-    for i, out in _run(tasks, sorted(fallback), "lower-bound", draws, seed).items():
+    bound_tasks = [beaten_beyond_noise(t, policy.informative_z) for t in tasks]
+    for i, out in _run(bound_tasks, sorted(fallback), "lower-bound", draws, seed).items():
         rows[i].update(out)
         if not out["identified"]:
-            rows[i]["notes"].append(failure_reason("lower-bound", tasks[i]))
+            rows[i]["notes"].append(failure_reason("lower-bound", tasks[i]) + (
+                f" by more than {policy.informative_z:g} standard errors" if policy.informative_z else ""))
     bounds = set(fallback)
     for i, row in enumerate(rows):
         row["is_lower_bound"] = method == "lower-bound" or i in bounds

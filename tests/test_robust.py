@@ -44,9 +44,12 @@ def test_curve_is_anchored_on_the_informative_points_only():
 
 
 def test_fewer_than_two_informative_points_fall_back_to_the_bound():
-    r = estimate_ceg([1e21, 1e22, 1e23], [12, 18, 30], 1e21, 35, score_stderr=2.0, chance_score=20, draws=0, **V3)
-    assert r.is_lower_bound and r.ceg == pytest.approx(100.0, rel=REL)  # beats 1e23 → 1e23 / 1e21
+    # a fallback bound counts a model as beaten only beyond 2 SE of the difference: 2 * sqrt(2^2 + 2^2) = 5.66
+    r = estimate_ceg([1e21, 1e22, 1e23], [12, 18, 30], 1e21, 36, score_stderr=2.0, chance_score=20, draws=0, **V3)
+    assert r.is_lower_bound and r.ceg == pytest.approx(100.0, rel=REL)  # 36 > 30 + 5.66: 1e23 / 1e21
     assert "fewer than two baseline points" in r.reason
+    r = estimate_ceg([1e21, 1e22, 1e23], [12, 18, 30], 1e21, 35, score_stderr=2.0, chance_score=20, draws=0, **V3)
+    assert r.ceg == pytest.approx(10.0, rel=REL)  # 35 < 35.66: only the 1e22 model (18) is beaten
 
 
 # --- rule 2: a rising baseline ----------------------------------------------------------------
