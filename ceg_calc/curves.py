@@ -13,12 +13,14 @@ import numpy as np
 def _sort_planes(x: list, q: list, w: list | None = None):
     """Sort each (task, draw) cell's points by compute, where draws swapped neighbours (in place:
     the planes must be arrays of their own, not views of the caller's data); weights ``w``
-    (planes of the same shape), when given, move with their points."""
+    (arrays broadcastable to the planes), when given, move with their points."""
     swapped = np.zeros(x[0].shape, dtype=bool)
     for a, b in zip(x, x[1:]):
         swapped |= b < a
     if not swapped.any():
         return x, q, w
+    if w is not None:  # weights become planes of their own only when some cell needs sorting
+        w = [np.broadcast_to(wk, x[0].shape).copy() for wk in w]
     cells = np.flatnonzero(swapped)
     planes = [x, q] + ([w] if w is not None else [])
     stacked = [np.stack([v.reshape(-1).take(cells) for v in p], axis=-1) for p in planes]
@@ -30,15 +32,34 @@ def _sort_planes(x: list, q: list, w: list | None = None):
     return x, q, w
 
 
+def _isotonic_where_needed(q: list, w: list) -> list:
+    """Weighted isotonic fit of the cells whose scores fall somewhere; the others are monotone already."""
+    from ceg_calc.isotonic import isotonic_planes
+
+    falls = np.zeros(q[0].shape, dtype=bool)
+    for a, b in zip(q, q[1:]):
+        falls |= b < a
+    if not falls.any():
+        return q
+    cells = np.flatnonzero(falls)
+    shape = q[0].shape
+    fitted = isotonic_planes([qk.reshape(-1).take(cells) for qk in q],
+                             [np.broadcast_to(wk, shape).reshape(-1).take(cells) for wk in w])
+    out = []
+    for qk, fk in zip(q, fitted):
+        qk = qk.copy()
+        np.put(qk, cells, fk)
+        out.append(qk)
+    return out
+
+
 def _interpolate(x: list, q: list, pe, curve: str = "running-maximum", w: list | None = None):
     """log10 C' and the extrapolation flag; NaN where the curve never rises. The curve is the
     running maximum of the scores, or their weighted isotonic regression (weights ``w``)."""
     x, q, w = _sort_planes(x, q, w if curve == "isotonic" else None)
     n = len(x)
     if curve == "isotonic":
-        from ceg_calc.isotonic import isotonic_planes
-
-        q = isotonic_planes(q, w)
+        q = _isotonic_where_needed(q, w)
     best = [q[0]]
     for k in range(1, n):  # running maximum: the best score reached so far (identity on a monotone fit)
         best.append(np.maximum(best[-1], q[k]))

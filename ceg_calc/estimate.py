@@ -331,7 +331,7 @@ def estimate_tasks(tasks: list[Task], method: str, draws: int = 10_000, seed: in
                 k = shared[idx[row]]
                 xes[row] = xe[idx[row]] + (xs[k][row] - x[idx[row], k])
             pes = pe[idx, None] + pe_se[idx, None] * z_pe
-            ws = [np.broadcast_to(weights[idx, k, None], xs[k].shape).copy() for k in range(n)] if isotonic else None
+            ws = [weights[idx, k, None] for k in range(n)] if isotonic else None
             drawn, _ = xprime(method, xs, qs, pes, low[idx], high[idx], curve if isotonic else "running-maximum", ws)
             if limit is not None:
                 drawn = np.clip(drawn, x[idx, :1] - limit, x[idx, -1:] + limit)

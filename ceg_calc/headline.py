@@ -34,51 +34,68 @@ EVIDENCE_COUNTS = {"robust_points": "robust-point", "robust_bounds": "robust-bou
                    "trivial_bounds": "trivial-bound", "no_value": "none"}
 
 
-def _range(series: pd.Series) -> tuple:
-    values = series.dropna()
-    return (float(values.min()), float(values.max())) if len(values) else (None, None)
+def _range(values: np.ndarray) -> tuple:
+    values = values[~np.isnan(values)]
+    return (float(values.min()), float(values.max())) if values.size else (None, None)
 
 
-def _robust(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows whose value is evidence: robust points, and robust or limited bounds above 1."""
-    return rows[(rows["evidence"] == "robust-point") | (rows["evidence"].isin(BOUNDS) & (rows["ceg"] > 1))]
+def _share(robust: np.ndarray, above: float):
+    """Share of robust values showing more than ``above``: a point above it, or a bound above it."""
+    return None if robust.size == 0 else float((robust > above).mean())
 
 
-def _share(rows: pd.DataFrame, above: float):
-    """Share of robust rows whose value shows more than ``above``: a point above it, or a bound above it."""
-    robust = _robust(rows)
-    return None if robust.empty else float((robust["ceg"] > above).mean())
+def summary_row(enhancement: dict, rows, comparisons: int) -> dict:
+    """The ``enhancement_summary`` row of one enhancement.
 
-
-def summary_row(enhancement: dict, rows: pd.DataFrame, comparisons: pd.DataFrame) -> dict:
-    """The ``enhancement_summary`` row of one enhancement from its derived rows."""
-    points = rows.loc[rows["evidence"] == "robust-point", "ceg"]
-    bounds = rows.loc[rows["evidence"].isin(BOUNDS) & (rows["ceg"] > 1), "ceg"]
-    median = float(points.median()) if len(points) else None
-    largest = float(bounds.max()) if len(bounds) else None
+    ``rows`` maps ``evidence``, ``baseline_family``, ``benchmark_id`` (object arrays) and ``ceg``,
+    ``finetune_fraction``, ``inference_multiplier`` (float arrays, NaN for missing) to the values
+    of the enhancement's derived rows (a DataFrame works too); ``comparisons`` is its count of
+    comparisons.
+    """
+    evidence = np.asarray(rows["evidence"], dtype=object)
+    ceg = np.asarray(rows["ceg"], dtype=float)
+    points = ceg[evidence == "robust-point"]
+    bounds = ceg[np.isin(evidence, BOUNDS) & (ceg > 1)]
+    median = float(np.median(points)) if points.size else None
+    largest = float(bounds.max()) if bounds.size else None
+    robust = np.concatenate([points, bounds])
     out = {"enhancement_id": enhancement["enhancement_id"], "category": enhancement["category"],
-           "comparisons": int((comparisons["enhancement_id"] == enhancement["enhancement_id"]).sum()),
-           "baseline_families": int(rows["baseline_family"].nunique()),
-           "benchmarks": int(rows["benchmark_id"].nunique()), "rows": len(rows)}
-    for column, evidence in EVIDENCE_COUNTS.items():
-        out[column] = int((rows["evidence"] == evidence).sum())
+           "comparisons": int(comparisons),
+           "baseline_families": len(set(np.asarray(rows["baseline_family"], dtype=object))),
+           "benchmarks": len(set(np.asarray(rows["benchmark_id"], dtype=object))), "rows": int(evidence.size)}
+    for column, name in EVIDENCE_COUNTS.items():
+        out[column] = int((evidence == name).sum())
     out.update(median_ceg=median,
-               ceg_q1=float(points.quantile(0.25)) if len(points) else None,
-               ceg_q3=float(points.quantile(0.75)) if len(points) else None,
-               share_above_5=_share(rows, 5.0), share_above_20=_share(rows, 20.0),
+               ceg_q1=float(np.quantile(points, 0.25)) if points.size else None,
+               ceg_q3=float(np.quantile(points, 0.75)) if points.size else None,
+               share_above_5=_share(robust, 5.0), share_above_20=_share(robust, 20.0),
                largest_lower_bound=largest,
                best_robust_ceg=max((v for v in (median, largest) if v is not None), default=None))
-    out["finetune_fraction_min"], out["finetune_fraction_max"] = _range(rows["finetune_fraction"])
-    out["inference_multiplier_min"], out["inference_multiplier_max"] = _range(rows["inference_multiplier"])
+    out["finetune_fraction_min"], out["finetune_fraction_max"] = _range(np.asarray(rows["finetune_fraction"], float))
+    out["inference_multiplier_min"], out["inference_multiplier_max"] = _range(
+        np.asarray(rows["inference_multiplier"], float))
     return out
+
+
+SUMMARY_INPUTS = ("evidence", "baseline_family", "benchmark_id", "ceg", "finetune_fraction", "inference_multiplier")
 
 
 def enhancement_summary(estimates: pd.DataFrame, tables: dict) -> pd.DataFrame:
     """One row per enhancement of ``tables["enhancements"]``, sorted by ``enhancement_id``."""
-    by_enhancement = dict(tuple(estimates.groupby("enhancement_id", sort=False)))
-    empty = estimates.iloc[0:0]
-    out = [summary_row(e, by_enhancement.get(e["enhancement_id"], empty), tables["comparisons"])
-           for e in tables["enhancements"].sort_values("enhancement_id").to_dict("records")]
+    columns = {name: estimates[name].to_numpy(dtype=float if name in ("ceg", "finetune_fraction",
+                                                                       "inference_multiplier") else object,
+                                              na_value=np.nan if name in ("ceg", "finetune_fraction",
+                                                                          "inference_multiplier") else None)
+               for name in SUMMARY_INPUTS}
+    positions: dict = {}
+    for i, enhancement_id in enumerate(estimates["enhancement_id"].to_numpy(dtype=object)):
+        positions.setdefault(enhancement_id, []).append(i)
+    comparisons = tables["comparisons"]["enhancement_id"].value_counts().to_dict()
+    out = []
+    for e in tables["enhancements"].sort_values("enhancement_id").to_dict("records"):
+        at = np.asarray(positions.get(e["enhancement_id"], []), dtype=int)
+        out.append(summary_row(e, {name: values[at] for name, values in columns.items()},
+                               comparisons.get(e["enhancement_id"], 0)))
     return pd.DataFrame(out)
 
 

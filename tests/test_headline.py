@@ -25,8 +25,7 @@ def _rows(*evidence_ceg):
 def test_summary_row_by_hand():
     rows = _rows(("robust-point", 2.0), ("robust-point", 6.0), ("robust-point", 30.0), ("extrapolated", 1e6),
                  ("robust-bound", 25.0), ("limited", 8.0), ("trivial-bound", 1.0), ("none", None))
-    comparisons = pd.DataFrame({"enhancement_id": ["e", "e", "x"]})
-    out = summary_row({"enhancement_id": "e", "category": "prompting"}, rows, comparisons)
+    out = summary_row({"enhancement_id": "e", "category": "prompting"}, rows, 2)
     assert out["comparisons"] == 2 and out["rows"] == 8
     assert (out["robust_points"], out["robust_bounds"], out["extrapolated_points"], out["limited_bounds"],
             out["trivial_bounds"], out["no_value"]) == (3, 1, 1, 1, 1, 1)
