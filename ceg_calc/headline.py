@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit
 
 from ceg_calc.uncertainty import Z90
 
@@ -124,7 +124,7 @@ def scale_slope(log_compute, log_ceg, sd) -> tuple[float, float, float]:
     sxx = np.sum(w * (x - xm) ** 2)
     slope = np.sum(w * (x - xm) * (y - ym)) / sxx
     residual = y - ym - slope * (x - xm)
-    spread = np.sqrt(np.sum(w * residual ** 2) / (n - 2) / sxx) * stats.t.ppf(0.95, n - 2) if n > 2 else np.inf
+    spread = np.sqrt(np.sum(w * residual ** 2) / (n - 2) / sxx) * stdtrit(n - 2, 0.95) if n > 2 else np.inf
     measured = Z90 / np.sqrt(sxx) if (sd > 0).all() else 0.0
     half = max(spread, measured)
     return float(slope), float(slope - half), float(slope + half)

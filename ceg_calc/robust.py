@@ -177,11 +177,15 @@ def estimate_with_policy(tasks: list[Task], method: str, policy: Policy = DERIVE
         else:
             curves[i] = curve
     limit = policy.extrapolation_limit
-    done = _run(list(curves.values()), list(range(len(curves))), method, draws, seed,
-                curve=policy.curve, limit=limit)
+    ruled = method in CURVE_METHODS and policy != LEGACY
+    listed = list(curves.values())
+    # the central estimates decide which rows stay points; only those get Monte Carlo draws
+    central = _run(listed, list(range(len(listed))), method, 0, seed, curve=policy.curve) if ruled else {}
+    kept = [j for j in range(len(listed)) if not ruled or _stays_point(listed[j], central[j], limit)]
+    done = {**central, **_run(listed, kept, method, draws, seed, curve=policy.curve, limit=limit)}
     for j, (i, curve) in enumerate(curves.items()):
         out = done[j]
-        if method not in CURVE_METHODS or policy == LEGACY:
+        if not ruled:
             rows[i].update(out)
             if not out["identified"]:
                 rows[i]["notes"].append(failure_reason(method, curve))
@@ -210,6 +214,13 @@ def estimate_with_policy(tasks: list[Task], method: str, policy: Policy = DERIVE
         if policy.point_in_interval and row.get("identified"):
             _point_inside(row)
     return rows
+
+
+def _stays_point(curve: Task, central: dict, limit: float | None) -> bool:
+    """Whether the central estimate is a point within the extrapolation limit."""
+    if not central["identified"]:
+        return False
+    return limit is None or max(curve.x[0] - central["xprime"], central["xprime"] - curve.x[-1]) <= limit
 
 
 def _point_inside(row: dict) -> None:
