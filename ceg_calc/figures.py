@@ -111,10 +111,13 @@ def comparison_plot(comparison_id: str, rows: pd.DataFrame, scores: pd.DataFrame
     shown = rows[rows["enhanced_compute_flop"].notna()]
     ax.plot(shown["enhanced_compute_flop"], shown["enhanced_score"], "s", color="#d95f02", label="enhanced")
     with_c = shown[shown["equivalent_compute_flop"].notna()]
-    for _, r in with_c.iterrows():
+    for _, r in with_c.iterrows():  # solid: robust point or bound; dashed: extrapolated or limited
+        robust = r["evidence"] in ROBUST_EVIDENCE
         ax.annotate("", xy=(r["equivalent_compute_flop"], r["enhanced_score"]),
                     xytext=(r["enhanced_compute_flop"], r["enhanced_score"]),
-                    arrowprops={"arrowstyle": "->", "color": "#d95f02", "lw": 0.8})
+                    arrowprops={"arrowstyle": "->", "color": "#d95f02", "lw": 0.8, "ls": "-" if robust else "--"})
+        ax.annotate(r["evidence"], xy=(r["equivalent_compute_flop"], r["enhanced_score"]), fontsize=6,
+                    xytext=(2, 2), textcoords="offset points", color="#d95f02" if robust else "#999999")
     if base.empty and shown.empty:
         _empty(ax, "no points with compute")
     else:
