@@ -139,17 +139,18 @@ def _run(tasks: list[Task], which: list[int], method: str, draws: int, seed: int
 
 def _curve_or_fallback(task: Task, method: str, policy: Policy):
     """The curve task of one row, or the reason it falls back to the lower bound."""
+    z = policy.informative_z or 0.0
     anchors = informative(task, policy.informative_z)
     curve = restrict(task, anchors)
     dropped = int((~anchors).sum())
     if np.unique(curve.x).size < 2:
-        return anchors, None, (f"fewer than two baseline points score more than {policy.informative_z:g} "
+        return anchors, None, (f"fewer than two baseline points score more than {z:g} "
                                f"standard errors above chance ({dropped} left out): no curve")
     if policy.require_rise:
         t = rise_z(curve)
-        if not t > policy.informative_z:
+        if not t > z:
             return anchors, None, (f"the informative baseline points do not rise with compute beyond noise "
-                                   f"(slope / SE = {t:.2g}, needs > {policy.informative_z:g}): no point estimate")
+                                   f"(slope / SE = {t:.2g}, needs > {z:g}): no point estimate")
     return anchors, curve, ""
 
 

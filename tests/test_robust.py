@@ -85,6 +85,17 @@ def test_beyond_the_limit_the_row_is_the_surveys_lower_bound():
     assert below.limited and math.isnan(below.ceg)
 
 
+def test_each_rule_can_be_used_alone():
+    # without informative_z the rise needs only a positive slope: 0.25 per decade rises, -0.5 does not
+    rising = estimate_ceg(FLOP, [20, 21, 20.5], 1e21, 25, score_stderr=1.0, draws=0, require_rise=True)
+    assert not rising.is_lower_bound and rising.extrapolated
+    falling = estimate_ceg(FLOP, [21, 20.5, 20], 1e21, 25, score_stderr=1.0, draws=0, require_rise=True)
+    assert falling.is_lower_bound and "needs > 0" in falling.reason
+    assert falling.ceg == pytest.approx(100.0, rel=REL)  # no margin without informative_z
+    limited = estimate_ceg(FLOP, [10, 20, 30], 1e21, 45, draws=0, extrapolation_limit=1.0)
+    assert limited.limited and limited.ceg == pytest.approx(100.0, rel=REL)
+
+
 def test_draws_are_clipped_to_the_limit():
     r = estimate_ceg(FLOP, [10, 20, 30], 1e21, 39, score_stderr=3.0, seed=3, **V3)  # C' = 10^23.9
     assert not r.limited and r.ceg_high <= 10 ** (24 - 21) * (1 + 1e-9)
