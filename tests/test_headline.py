@@ -170,3 +170,11 @@ def test_headline_tables_exist_and_cover_every_enhancement(committed):
     fresh = enhancement_summary(committed["ceg_estimates"], committed)
     np.testing.assert_allclose(fresh["best_robust_ceg"].to_numpy(float), summary["best_robust_ceg"].to_numpy(float),
                                rtol=1e-4)  # the committed table rounds to six significant digits
+
+
+def test_a_point_outside_its_interval_is_reported(valid_package):
+    path = valid_package / "data" / "ceg_estimates.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",3.16228,1.45379,", ",30,1.45379,", 1), encoding="utf-8")
+    problems = [str(p) for p in validate_package(valid_package).problems]
+    assert problems == ["data/ceg_estimates.csv:2: ceg: ceg lies outside [ceg_low, ceg_high]"]
