@@ -29,7 +29,7 @@ LABELS = {"sources": "title", "models": "name", "benchmarks": "name", "enhanceme
           "settings": "description"}
 FACETS = {
     "benchmark_scores": ["benchmark_id", "setting_id", "source_id"],
-    "ceg_estimates": ["evidence", "category", "status", "method", "enhancement_id"],
+    "ceg_estimates": ["evidence", "category", "status"],  # short lists: the rows stay near the top
     "enhancement_summary": ["category"],
     "ceg_scale": ["trend", "evidence", "enhancement_id"],
     "models": ["family", "enhanced"],

@@ -34,6 +34,12 @@ def _number(value, digits: int = 3) -> str:
     return f"{float(value):.{digits}g}"
 
 
+def _median(row) -> str:
+    if row.median_ceg is None or pd.isna(row.median_ceg):
+        return "–"
+    return f"{_number(row.median_ceg)} ({_number(row.ceg_q1)}–{_number(row.ceg_q3)})"
+
+
 def _share(value) -> str:
     return "–" if value is None or pd.isna(value) else f"{100 * float(value):.0f}%"
 
@@ -48,7 +54,7 @@ def summary_html(summary: pd.DataFrame, headline: dict) -> str:
         f'<tr><td><a href="/ceg/ceg_estimates?enhancement_id={html.escape(r.enhancement_id)}">'
         f"{html.escape(r.enhancement_id)}</a></td><td>{html.escape(r.category)}</td><td>{r.rows}</td>"
         f"<td>{r.robust_points}</td><td>{r.robust_bounds + r.limited_bounds}</td>"
-        f"<td>{_number(r.median_ceg)} ({_number(r.ceg_q1)}–{_number(r.ceg_q3)})</td>"
+        f"<td>{_median(r)}</td>"
         f"<td>{_share(r.share_above_5)}</td><td>{_share(r.share_above_20)}</td>"
         f"<td>{_number(r.largest_lower_bound)}</td></tr>" for r in rows.itertuples())
     sentence = (f"Of {headline['with_robust_evidence']} enhancements with robust evidence, {headline['above_5']} "
