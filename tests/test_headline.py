@@ -178,3 +178,21 @@ def test_a_point_outside_its_interval_is_reported(valid_package):
     path.write_text(text.replace(",3.16228,1.45379,", ",30,1.45379,", 1), encoding="utf-8")
     problems = [str(p) for p in validate_package(valid_package).problems]
     assert problems == ["data/ceg_estimates.csv:2: ceg: ceg lies outside [ceg_low, ceg_high]"]
+
+
+def test_index_summary_lists_best_evidence_first_and_cells_are_marked():
+    from ceg_calc.site_evidence import render_cell, summary_html
+
+    summary = pd.DataFrame([
+        {"enhancement_id": "weak", "category": "prompting", "rows": 2, "robust_points": 1, "robust_bounds": 0,
+         "limited_bounds": 0, "median_ceg": 2.0, "ceg_q1": 2.0, "ceg_q3": 2.0, "share_above_5": 0.0,
+         "share_above_20": 0.0, "largest_lower_bound": None, "best_robust_ceg": 2.0},
+        {"enhancement_id": "strong", "category": "data", "rows": 1, "robust_points": 0, "robust_bounds": 1,
+         "limited_bounds": 0, "median_ceg": None, "ceg_q1": None, "ceg_q3": None, "share_above_5": 1.0,
+         "share_above_20": 1.0, "largest_lower_bound": 132.0, "best_robust_ceg": 132.0}])
+    text = summary_html(summary, headline(summary))
+    assert text.index(">strong</a>") < text.index(">weak</a>")
+    assert "Of 2 enhancements with robust evidence, 1 show more than 5×" in text
+    assert "<td>132</td>" in text and "<td>100%</td>" in text
+    assert "evidence-limited" in str(render_cell("limited", "evidence", "ceg_estimates"))
+    assert render_cell("limited", "status", "ceg_estimates") is None
