@@ -289,4 +289,4 @@ def serve_site(root: Path, port: int, host: str = "127.0.0.1", cache: bool = Tru
 def site_is_stale(root: Path) -> bool:
     build = Path(root) / BUILD
     return (is_stale(root, build / DEFAULT_DB.name) or not (build / "metadata.json").exists()
-            or not (build / "static" / "ceg_vs_cost.png").exists())
+            or not (build / "static" / "ceg_vs_cost.png").exists() or not (build / "static" / "ceg.css").exists())
