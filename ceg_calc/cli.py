@@ -54,7 +54,8 @@ def validate(path, as_json, strict):
 @click.option("--draws", default=10_000, show_default=True, help="Monte Carlo draws per estimate.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the random streams.")
 def derive(path, draws, seed):
-    """Derive data/ceg_estimates.csv from the package at PATH (default: here).
+    """Derive data/ceg_estimates.csv, enhancement_summary.csv and ceg_scale.csv from the package
+    at PATH (default: here), under method version 3's rules (docs/methodology.md).
 
     Refuses, writing nothing, when the source tables do not pass `ceg validate`.
     """

@@ -30,7 +30,10 @@ VIEWS = {
     "ceg_by_category": """
         SELECT e.category, e.enhancement_id, n.name AS enhancement,
                COUNT(*) AS rows, SUM(e.status != 'none') AS with_value,
-               MIN(e.ceg) AS min_ceg, MAX(e.ceg) AS max_ceg,
+               SUM(e.evidence IN ('robust-point', 'robust-bound')) AS robust_rows,
+               MIN(CASE WHEN e.evidence = 'robust-point' THEN e.ceg END) AS min_robust_point,
+               MAX(CASE WHEN e.evidence = 'robust-point' THEN e.ceg END) AS max_robust_point,
+               MAX(CASE WHEN e.evidence IN ('robust-bound', 'limited') THEN e.ceg END) AS largest_lower_bound,
                MAX(e.finetune_fraction) AS finetune_fraction, MAX(e.inference_multiplier) AS inference_multiplier
         FROM ceg_estimates e JOIN enhancements n ON n.enhancement_id = e.enhancement_id
         GROUP BY e.category, e.enhancement_id ORDER BY e.category, e.enhancement_id""",
@@ -39,16 +42,22 @@ VIEWS = {
         FROM benchmark_scores s JOIN models m ON m.model_id = s.model_id
         WHERE s.enhancement_id IS NOT NULL GROUP BY m.family, s.enhancement_id ORDER BY m.family, s.enhancement_id""",
     "effective_compute_vs_thresholds": """
-        SELECT comparison_id, enhanced_model_id, enhancement_id, status, ceg, enhanced_compute_flop,
-               effective_compute_flop, enhanced_compute_flop >= 1e25 AS own_compute_over_eu_1e25,
-               crosses_eu_1e25, crosses_us_1e26
-        FROM ceg_estimates WHERE effective_compute_flop IS NOT NULL ORDER BY effective_compute_flop DESC""",
+        SELECT comparison_id, enhanced_model_id, enhancement_id, evidence, status, ceg, ceg_low, ceg_high,
+               enhanced_compute_flop, effective_compute_low_flop, effective_compute_flop,
+               enhanced_compute_flop >= 1e25 AS own_compute_over_eu_1e25, crosses_eu_1e25, crosses_us_1e26
+        FROM ceg_estimates WHERE effective_compute_flop IS NOT NULL ORDER BY evidence_order, effective_compute_flop DESC""",
     "derived_vs_stated": """
-        SELECT e.comparison_id, e.enhanced_model_id, e.enhancement_id, e.benchmark_id, e.status, e.method,
-               e.ceg, e.ceg_low, e.ceg_high, e.extrapolated, p.ceg AS stated_ceg, p.form AS stated_form,
-               p.scope AS stated_scope, p.source_id AS stated_source_id, p.second_hand AS stated_second_hand
+        SELECT e.comparison_id, e.enhanced_model_id, e.enhancement_id, e.benchmark_id, e.evidence, e.status,
+               e.method, e.ceg, e.ceg_low, e.ceg_high, p.published_id, p.ceg AS stated_ceg, p.form AS stated_form,
+               p.scope AS stated_scope, 'matches' AS scope_match, p.source_id AS stated_source_id,
+               p.second_hand AS stated_second_hand
         FROM ceg_estimates e JOIN published_estimates p ON p.published_id = e.published_id
-        ORDER BY e.enhancement_id, e.comparison_id, e.enhanced_model_id""",
+        UNION ALL
+        SELECT NULL, NULL, p.enhancement_id, p.benchmark_id, NULL, NULL, NULL, NULL, NULL, NULL, p.published_id,
+               p.ceg, p.form, p.scope, 'ambiguous: the scope names no benchmark, so no derived row is paired',
+               p.source_id, p.second_hand
+        FROM published_estimates p WHERE COALESCE(p.benchmark_id, p.scope_benchmark_ids) IS NULL
+        ORDER BY 3, 1, 2""",
 }
 
 

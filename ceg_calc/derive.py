@@ -8,9 +8,13 @@ One row per (comparison, enhanced model). The inputs are read from the package o
 - uncertainty: the compute estimate's bounds when it has both (read as a 90% interval), else its
   confidence tier (:mod:`ceg_calc.uncertainty`); the score's stated standard error, else the
   binomial standard error from the benchmark's number of items;
-- the stated CEG (``published_estimates``) linked by the comparison's ``published_id``, or the
-  one stated for the same enhancement and benchmark;
-- fine-tuning fraction and inference multiplier from ``costs``.
+- the stated CEG (``published_estimates``), only where its scope names the row's benchmark;
+- fine-tuning fraction and inference multiplier from ``costs``, first-hand before second-hand.
+
+The rules of method version 3 (:mod:`ceg_calc.robust`, :data:`ceg_calc.robust.DERIVE_POLICY`)
+decide what is published as a point, a bound or nothing; ``evidence`` says which, and the
+threshold flags use only robust rows at ``ceg_low``. :data:`DERIVED_TABLES` lists every table
+written here (:mod:`ceg_calc.headline` builds the two summaries).
 
 A comparison that cannot give a number still gets its rows, with ``status`` ``none`` and the
 reason. The output is sorted by key and formatted with a fixed number of significant digits, so
@@ -23,217 +27,83 @@ import csv
 import io
 import math
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ceg_calc.estimate import (METHOD_VERSION, EstimationError, Task, binomial_stderr, estimate_tasks,
-                               failure_reason, make_tasks)
+from ceg_calc.plan import Row, plan
 from ceg_calc.report import Problem
+from ceg_calc.robust import DERIVE_POLICY, Policy, estimate_with_policy
 from ceg_calc.tidy import write_atomic  # noqa: F401  (also imported from here by scripts)
-from ceg_calc.uncertainty import compute_log10_sd
 
 DERIVED = "ceg_estimates"
+#: Every table ``ceg derive`` writes, in the order it writes them; validation's drift check,
+#: the release and the site iterate this list.
+DERIVED_TABLES = ("ceg_estimates", "enhancement_summary", "ceg_scale")
 EU_AI_ACT_FLOP = 1e25  # Regulation (EU) 2024/1689, art. 51(2)
 US_EO_14110_FLOP = 1e26  # Executive Order 14110, sec. 4.2(b)(i) (revoked 2025-01-20 by EO 14148)
-PETAFLOP_DAY_FLOP = 1e15 * 86_400
 SIGNIFICANT_DIGITS = 6
+#: Values of ``evidence``, most robust first (their position is the first part of ``evidence_order``).
+EVIDENCE = ("robust-point", "robust-bound", "extrapolated", "limited", "trivial-bound", "none")
 
 
-@dataclass
-class Row:
-    """One output row while it is being filled."""
-
-    values: dict
-    task: Task | None = None
-    method: str = ""
-    notes: list = field(default_factory=list)
-
-
-def _index(frame: pd.DataFrame, key: str) -> dict:
-    return {k: r for k, r in zip(frame[key], frame.to_dict("records"))}
+def evidence_of(values: dict) -> str:
+    """The robustness class of one derived row (see docs/methodology.md)."""
+    if values.get("ceg") is None:
+        return "none"
+    if values.get("limited"):
+        return "limited"
+    if values.get("is_lower_bound"):
+        return "robust-bound" if values["ceg"] > 1 else "trivial-bound"
+    return "extrapolated" if values.get("extrapolated") else "robust-point"
 
 
-def _present(value) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
+def evidence_order(values: dict) -> float:
+    """Sort key of the site, from this row alone: evidence class first, then larger CEG first."""
+    rank = EVIDENCE.index(values["evidence"]) + 1
+    ceg = values.get("ceg")
+    shift = 0.0 if ceg is None or ceg <= 0 else min(max(math.log10(ceg), -49.0), 49.0)
+    return rank * 100.0 - shift
 
 
-def _published_for(comparison, published: pd.DataFrame):
-    if _present(comparison.get("published_id")):
-        match = published[published["published_id"] == comparison["published_id"]]
-    else:
-        match = published[(published["enhancement_id"] == comparison["enhancement_id"])
-                          & (published["benchmark_id"] == comparison["benchmark_id"])]
-    return None if match.empty else match.sort_values("published_id").iloc[0]
+def _fill(row: Row, out: dict) -> None:
+    v = row.values
+    row.notes.extend(out["notes"])
+    v["anchor_score_ids"] = " ".join(i for i, keep in zip(row.score_ids, out["anchors"]) if keep)
+    v["limited"] = bool(out["limited"])
+    if not out["identified"]:
+        return
+    v["ceg"] = 10.0 ** out["log10_ceg"]
+    v["ceg_low"] = 10.0 ** out["log10_low"]
+    v["ceg_high"] = 10.0 ** out["log10_high"]
+    v["equivalent_compute_flop"] = 10.0 ** out["xprime"]
+    v["extrapolated"] = bool(out["extrapolated"]) and not out["is_lower_bound"]
+    v["is_lower_bound"] = bool(out["is_lower_bound"])
+    if v["extrapolated"]:
+        row.notes.append("extrapolated beyond the baseline's scores")
 
 
-def _cost(costs: pd.DataFrame, enhancement_id, model_id, quantity):
-    """The stated cost for the enhancement: a row for this model first, then a general one;
-    first-hand before second-hand; then by cost_id."""
-    rows = costs[(costs["enhancement_id"] == enhancement_id) & (costs["quantity"] == quantity)]
-    rows = rows[rows["model_id"].isna() | (rows["model_id"] == model_id)]
-    if rows.empty:
-        return None
-    rows = rows.assign(general=rows["model_id"].isna(), hand=rows["second_hand"].astype(bool))
-    return rows.sort_values(["general", "hand", "cost_id"]).iloc[0]
+def _thresholds(v: dict) -> None:
+    """Effective compute (central and at ceg_low) and the conservative threshold flags."""
+    own = v["enhanced_compute_flop"]
+    v["effective_compute_flop"] = own * v["ceg"]
+    v["effective_compute_low_flop"] = own * v["ceg_low"]
+    robust = not v.get("extrapolated") and not v.get("limited")
+    v["crosses_eu_1e25"] = bool(robust and own < EU_AI_ACT_FLOP <= v["effective_compute_low_flop"])
+    v["crosses_us_1e26"] = bool(robust and own < US_EO_14110_FLOP <= v["effective_compute_low_flop"])
 
 
-def _flop(row) -> float:
-    return row["value"] * (PETAFLOP_DAY_FLOP if row["unit"] == "petaflop/s-day" else 1.0)
-
-
-def _finetune_fraction(costs, enhancement_id, model_id):
-    """Fine-tuning compute over pre-training compute, preferring first-hand figures.
-
-    Order: a fraction stated first-hand; one computed from the fine-tuning and pre-training
-    compute one first-hand source states (stages such as supervised fine-tuning then RL add
-    up); a fraction stated second-hand; one computed from second-hand compute figures.
-    """
-    rows = costs[(costs["enhancement_id"] == enhancement_id)
-                 & (costs["model_id"].isna() | (costs["model_id"] == model_id))]
-    candidates = []
-    for _, r in rows[rows["quantity"] == "finetune-fraction"].iterrows():
-        value = r["value"] / (100.0 if r["unit"] == "percent" else 1.0)
-        candidates.append((bool(r["second_hand"]), 0, r["cost_id"], value))
-    for source_id, group in rows.groupby("source_id", sort=True):
-        tuned = group[group["quantity"] == "finetune-compute"]
-        base = group[group["quantity"] == "pretraining-compute"]
-        if tuned.empty or base.empty:
-            continue
-        hand = bool(tuned["second_hand"].any() or base["second_hand"].any())
-        total = sum(_flop(r) for _, r in tuned.iterrows())
-        candidates.append((hand, 1, source_id, total / _flop(base.sort_values("cost_id").iloc[0])))
-    return min(candidates)[3] if candidates else None
-
-
-def _score_stderr(row, benchmark) -> float:
-    if _present(row["score_stderr"]):
-        return float(row["score_stderr"])
-    scale = 100.0 if benchmark["scale"] == "percent" else 1.0
-    if not _present(benchmark["n_items"]):
-        return 0.0
-    return float(binomial_stderr(row["score"], benchmark["n_items"], scale))
-
-
-def _compute_owner(model_id, models: dict, compute: dict):
-    """The model whose training run a compute estimate measures: the base model's for an
-    estimate taken from the base model (``method`` ``base-model``), else the model's own."""
-    base = models.get(model_id, {}).get("base_model_id")
-    return base if compute[model_id]["method"] == "base-model" and _present(base) else model_id
-
-
-def _shared_point(model_id, baseline_ids, models: dict, compute: dict) -> int:
-    """Index of the baseline model whose compute is the same quantity as ``model_id``'s, or -1."""
-    owners = [_compute_owner(m, models, compute) for m in baseline_ids]
-    owner = _compute_owner(model_id, models, compute)
-    return owners.index(owner) if owner in owners else -1
-
-
-def _side(scores, models, comparison, side):
-    family = comparison[f"{side}_family"]
-    chosen = scores[(scores["benchmark_id"] == comparison["benchmark_id"])
-                    & (scores["setting_id"] == comparison[f"{side}_setting_id"])
-                    & (scores["source_id"] == comparison[f"{side}_source_id"])]
-    return chosen[chosen["model_id"].map(lambda m: models.get(m, {}).get("family")) == family]
-
-
-def _plan(loaded) -> list[Row]:
-    """One :class:`Row` per (comparison, enhanced model), with the estimation task where one exists."""
-    t = loaded.tables
-    models = _index(t["models"], "model_id")
-    benchmarks = _index(t["benchmarks"], "benchmark_id")
-    enhancements = _index(t["enhancements"], "enhancement_id")
-    preferred = t["compute_estimates"][t["compute_estimates"]["preferred"].astype(bool)]
-    compute = _index(preferred, "model_id")
-    scores, costs, published = t["benchmark_scores"], t["costs"], t["published_estimates"]
-
-    rows = []
-    for comparison in t["comparisons"].sort_values("comparison_id").to_dict("records"):
-        benchmark = benchmarks[comparison["benchmark_id"]]
-        baseline = _side(scores, models, comparison, "baseline").sort_values(["model_id", "score_id"])
-        enhanced = _side(scores, models, comparison, "enhanced").sort_values(["model_id", "score_id"])
-        stated = _published_for(comparison, published)
-        with_compute = baseline[baseline["model_id"].isin(compute)]
-        missing = sorted(set(baseline["model_id"]) - set(compute))
-        method = comparison["method"]
-        for score in enhanced.to_dict("records"):
-            model_id = score["model_id"]
-            values = {
-                "comparison_id": comparison["comparison_id"], "enhanced_model_id": model_id,
-                "enhancement_id": comparison["enhancement_id"], "benchmark_id": comparison["benchmark_id"],
-                "category": enhancements[comparison["enhancement_id"]]["category"],
-                "method": method, "method_version": METHOD_VERSION, "enhanced_score": score["score"],
-                "baseline_family": comparison["baseline_family"], "baseline_points": len(with_compute),
-                "baseline_score_ids": " ".join(sorted(with_compute["score_id"])),
-                "enhanced_score_id": score["score_id"],
-                "finetune_fraction": _finetune_fraction(costs, comparison["enhancement_id"], model_id),
-            }
-            inference = _cost(costs, comparison["enhancement_id"], model_id, "inference-multiplier")
-            values["inference_multiplier"] = None if inference is None else inference["value"]
-            if stated is not None:
-                values.update(published_ceg=stated["ceg"], published_form=stated["form"],
-                              published_id=stated["published_id"])
-            if len(with_compute):
-                flops = with_compute["model_id"].map(lambda m: compute[m]["training_compute_flop"])
-                values["baseline_compute_min_flop"] = float(flops.min())
-                values["baseline_compute_max_flop"] = float(flops.max())
-            row = Row(values, method=method)
-            if missing:
-                row.notes.append("baseline models without a compute estimate left out: " + ", ".join(missing))
-            rows.append(row)
-            if model_id not in compute:
-                row.notes.insert(0, f"no training-compute estimate for the enhanced model {model_id}")
-                continue
-            values["enhanced_compute_flop"] = compute[model_id]["training_compute_flop"]
-            if with_compute.empty or (method != "lower-bound" and with_compute["model_id"].nunique() < 2):
-                row.notes.insert(0, f"{len(with_compute)} baseline point(s) with compute; "
-                                    f"method {method} needs at least {1 if method == 'lower-bound' else 2}")
-                continue
-            if with_compute["model_id"].duplicated().any():
-                row.notes.insert(0, "a baseline model has two scores in the same source and setting")
-                continue
-            try:
-                row.task = make_tasks(
-                    flops.to_numpy(float), with_compute["score"].to_numpy(float),
-                    values["enhanced_compute_flop"], score["score"], method=method,
-                    higher_is_better=bool(benchmark["higher_is_better"]),
-                    baseline_log10_sd=[compute_log10_sd(compute[m]) for m in with_compute["model_id"]],
-                    enhanced_log10_sd=compute_log10_sd(compute[model_id]),
-                    score_stderr=[_score_stderr(r, benchmark) for r in with_compute.to_dict("records")],
-                    enhanced_score_stderr=_score_stderr(score, benchmark),
-                    chance_score=benchmark["chance_score"] if _present(benchmark["chance_score"]) else None,
-                    perfect_score=benchmark["max_score" if benchmark["higher_is_better"] else "min_score"],
-                    shared_compute=_shared_point(model_id, list(with_compute["model_id"]), models, compute),
-                )[0]
-            except EstimationError as exc:
-                row.notes.insert(0, str(exc))
-    return rows
-
-
-def derive_frame(loaded, draws: int = 10_000, seed: int = 0) -> pd.DataFrame:
+def derive_frame(loaded, draws: int = 10_000, seed: int = 0, policy: Policy = DERIVE_POLICY) -> pd.DataFrame:
     """The derived table as a typed frame, one row per (comparison, enhanced model), sorted by key."""
-    rows = _plan(loaded)
+    rows = plan(loaded)
     groups: dict = {}
     for row in rows:
         if row.task is not None:
-            groups.setdefault((row.method, row.task.x.size), []).append(row)
-    for (method, _), group in sorted(groups.items()):
-        out = estimate_tasks([r.task for r in group], method, draws=draws, seed=seed)
-        for i, row in enumerate(group):
-            if not out["identified"][i]:
-                row.notes.insert(0, failure_reason(method, row.task))
-                continue
-            v = row.values
-            v["ceg"] = 10.0 ** out["log10_ceg"][i]
-            v["ceg_low"] = 10.0 ** out["log10_low"][i]
-            v["ceg_high"] = 10.0 ** out["log10_high"][i]
-            v["equivalent_compute_flop"] = 10.0 ** out["xprime"][i]
-            v["extrapolated"] = bool(out["extrapolated"][i])
-            v["is_lower_bound"] = method == "lower-bound"
-            if v["extrapolated"]:
-                row.notes.append("extrapolated beyond the baseline's scores")
+            groups.setdefault(row.method, []).append(row)
+    for method, group in sorted(groups.items()):
+        for row, out in zip(group, estimate_with_policy([r.task for r in group], method, policy, draws, seed)):
+            _fill(row, out)
     # Combined comparisons: the product of the component CEGs for the same enhanced model.
     by_key = {(r.values["comparison_id"], r.values["enhanced_model_id"]): r.values for r in rows}
     components = loaded.tables["comparison_components"]
@@ -250,10 +120,9 @@ def derive_frame(loaded, draws: int = 10_000, seed: int = 0) -> pd.DataFrame:
                        else "estimated")
         v["reason"] = "; ".join(row.notes)
         if v.get("ceg") is not None:
-            v["effective_compute_flop"] = v["enhanced_compute_flop"] * v["ceg"]
-            own = v["enhanced_compute_flop"]
-            v["crosses_eu_1e25"] = bool(own < EU_AI_ACT_FLOP <= v["effective_compute_flop"])
-            v["crosses_us_1e26"] = bool(own < US_EO_14110_FLOP <= v["effective_compute_flop"])
+            _thresholds(v)
+        v["evidence"] = evidence_of(v)
+        v["evidence_order"] = evidence_order(v)
     resource = loaded.package.resource(DERIVED)
     names = [f.name for f in resource.fields]
     frame = pd.DataFrame([r.values for r in rows], columns=names)
@@ -287,8 +156,19 @@ def render_csv(frame: pd.DataFrame, resource) -> str:
     return buffer.getvalue()
 
 
+def derive_tables(loaded, draws: int = 10_000, seed: int = 0, policy: Policy = DERIVE_POLICY) -> dict:
+    """Every table of :data:`DERIVED_TABLES` as a typed frame, from the package's source tables."""
+    from ceg_calc.headline import ceg_scale, enhancement_summary
+
+    estimates = derive_frame(loaded, draws=draws, seed=seed, policy=policy)
+    frames = {"ceg_estimates": estimates, "enhancement_summary": enhancement_summary(estimates, loaded.tables),
+              "ceg_scale": ceg_scale(estimates, loaded.tables)}
+    return {name: frames[name] for name in DERIVED_TABLES}
+
+
 def derive_package(root: str | Path = ".", draws: int = 10_000, seed: int = 0) -> tuple[Path, pd.DataFrame]:
-    """Derive ``data/ceg_estimates.csv`` of the package at ``root`` and write it atomically.
+    """Derive every table of :data:`DERIVED_TABLES` of the package at ``root``; each file is written
+    atomically, and nothing is written unless all derive. Returns the path and frame of ``ceg_estimates``.
 
     Raises
     ------
@@ -297,39 +177,48 @@ def derive_package(root: str | Path = ".", draws: int = 10_000, seed: int = 0) -
     """
     from ceg_calc.validate import read_valid_tables
 
-    loaded = read_valid_tables(root, skip=(DERIVED,))
-    frame = derive_frame(loaded, draws=draws, seed=seed)
-    resource = loaded.package.resource(DERIVED)
-    path = loaded.package.root / resource.path
-    write_atomic(path, render_csv(frame, resource))
-    return path, frame
+    loaded = read_valid_tables(root, skip=DERIVED_TABLES)
+    frames = derive_tables(loaded, draws=draws, seed=seed)
+    texts = {name: render_csv(frame, loaded.package.resource(name)) for name, frame in frames.items()}
+    for name, text in texts.items():
+        write_atomic(loaded.package.root / loaded.package.resource(name).path, text)
+    return loaded.package.root / loaded.package.resource(DERIVED).path, frames[DERIVED]
 
 
-def drift_problems(loaded) -> list[Problem]:
-    """Differences between the committed derived table and a fresh derivation, cell by cell."""
-    resource = loaded.package.resource(DERIVED)
-    fresh = derive_frame(loaded)
+def _table_drift(loaded, name: str, fresh: pd.DataFrame) -> list[Problem]:
+    """Differences between one committed derived table and its fresh derivation, cell by cell."""
+    resource = loaded.package.resource(name)
     names = [f.name for f in resource.fields]
-    derived = {tuple(r[:2]): r for r in format_rows(fresh, resource)}
-    committed_frame = loaded.tables[DERIVED]
-    committed = format_rows(committed_frame, resource)
-    lines = loaded.lines[DERIVED]
+    key_at = [names.index(k) for k in resource.primary_key]
+
+    def key(row):
+        return tuple(row[i] for i in key_at)
+
+    derived = {key(r): r for r in format_rows(fresh, resource)}
+    committed = format_rows(loaded.tables[name], resource)
+    lines = loaded.lines[name]
     file = resource.path
     problems = []
     seen = set()
     for line, row in zip(lines, committed):
-        key = tuple(row[:2])
-        seen.add(key)
-        if key not in derived:
-            problems.append(Problem(file, int(line), "comparison_id", "drift",
-                                    f"row {key[0]} / {key[1]} is not produced by a fresh derivation; run `ceg derive`"))
+        k = key(row)
+        seen.add(k)
+        if k not in derived:
+            problems.append(Problem(file, int(line), names[key_at[0]], "drift",
+                                    f"row {' / '.join(k)} is not produced by a fresh derivation; run `ceg derive`"))
             continue
-        for name, old, new in zip(names, row, derived[key]):
+        for column, old, new in zip(names, row, derived[k]):
             if old != new:
-                problems.append(Problem(file, int(line), name, "drift",
+                problems.append(Problem(file, int(line), column, "drift",
                                         f"published {old or '(blank)'}, derived {new or '(blank)'}; run `ceg derive`"))
     last = int(lines[-1]) + 1 if len(lines) else 2
-    for key in sorted(set(derived) - seen):
-        problems.append(Problem(file, last, "comparison_id", "drift",
-                                f"derived row {key[0]} / {key[1]} is missing; run `ceg derive`"))
+    for k in sorted(set(derived) - seen):
+        problems.append(Problem(file, last, names[key_at[0]], "drift",
+                                f"derived row {' / '.join(k)} is missing; run `ceg derive`"))
     return problems
+
+
+def drift_problems(loaded) -> list[Problem]:
+    """Differences between every committed derived table (:data:`DERIVED_TABLES`) and a fresh derivation."""
+    fresh = derive_tables(loaded)
+    return [p for name in DERIVED_TABLES for p in _table_drift(loaded, name, fresh[name])]

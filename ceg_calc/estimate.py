@@ -54,11 +54,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from ceg_calc.curves import xprime
 from ceg_calc.errors import CegError
 from ceg_calc.parallel import thread_map
 
 METHODS = ("interpolate", "fit-linear", "fit-sigmoid", "lower-bound")
-METHOD_VERSION = "2"  # 2: a compute estimate shared by both sides is drawn once
+METHOD_VERSION = "3"  # 2: a shared compute estimate is drawn once; 3: ceg derive's rules (ceg_calc.robust)
+CURVES = ("running-maximum", "isotonic")
 PERCENTILES = (5.0, 95.0)
 
 _CHUNK_ELEMENTS = 2_000_000  # values per (task, draw, point) block: about 16 MB of float64
@@ -96,6 +98,8 @@ class CegResult:
     extrapolated: np.ndarray
     is_lower_bound: np.ndarray
     reason: np.ndarray
+    limited: np.ndarray | bool = False
+    anchors: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -192,11 +196,11 @@ def make_tasks(baseline_flop, baseline_score, enhanced_flop, enhanced_score, *, 
     pe_se = _vector(enhanced_score_stderr, xe.size, "enhanced_score_stderr")
 
     sign = 1.0 if higher_is_better else -1.0
-    low = high = np.nan
+    low = np.nan if chance_score is None else sign * float(chance_score)
+    high = np.nan if perfect_score is None else sign * float(perfect_score)
     if method == "fit-sigmoid":
         if chance_score is None or perfect_score is None:
             raise EstimationError("fit-sigmoid needs the benchmark's chance_score and perfect_score")
-        low, high = sign * float(chance_score), sign * float(perfect_score)
         if not low < high:
             raise EstimationError("fit-sigmoid needs a perfect score better than the chance score")
     shared = _shared_points(shared_compute, n, xe.size)
@@ -218,123 +222,6 @@ def _shared_points(shared_compute, n: int, m: int) -> np.ndarray:
     if shared.size != m or not np.issubdtype(shared.dtype, np.integer) or (shared < -1).any() or (shared >= n).any():
         raise EstimationError(f"shared_compute must hold {m} baseline indices from 0 to {n - 1} (or -1 for none)")
     return shared.astype(int)
-
-
-# --- the methods, on arrays shaped (tasks, draws, points) -------------------------------------
-
-# Each method works on "planes": lists with one (tasks, draws) array per baseline point, sorted by
-# the central compute. Whole-plane arithmetic keeps numpy on contiguous memory.
-
-def _sort_planes(x: list, q: list) -> tuple[list, list]:
-    """Sort each (task, draw) cell's points by compute, where draws swapped neighbours (in place:
-    the planes must be arrays of their own, not views of the caller's data)."""
-    swapped = np.zeros(x[0].shape, dtype=bool)
-    for a, b in zip(x, x[1:]):
-        swapped |= b < a
-    if not swapped.any():
-        return x, q
-    cells = np.flatnonzero(swapped)
-    xs = np.stack([v.reshape(-1).take(cells) for v in x], axis=-1)
-    qs = np.stack([v.reshape(-1).take(cells) for v in q], axis=-1)
-    order = np.argsort(xs, axis=-1, kind="stable")
-    xs, qs = np.take_along_axis(xs, order, axis=-1), np.take_along_axis(qs, order, axis=-1)
-    for k in range(len(x)):
-        np.put(x[k], cells, xs[:, k])
-        np.put(q[k], cells, qs[:, k])
-    return x, q
-
-
-def _interpolate(x: list, q: list, pe):
-    """log10 C' and the extrapolation flag; NaN where the curve never rises."""
-    x, q = _sort_planes(x, q)
-    n = len(x)
-    best = [q[0]]
-    for k in range(1, n):  # running maximum: the best score reached so far
-        best.append(np.maximum(best[-1], q[k]))
-    q = best
-    with np.errstate(divide="ignore", invalid="ignore"):
-        steps = [None] + [(x[k] - x[k - 1]) / (q[k] - q[k - 1]) for k in range(1, n)]
-        # above the last point: the last rising segment (k-1, k), anchored at point k
-        above = np.full(pe.shape, np.nan)
-        for k in range(1, n):
-            above = np.where(q[k] > q[k - 1], x[k] + (pe - q[k]) * steps[k], above)
-        # inside: the segment (k-1, k) with q[k-1] < p* <= q[k]. The curve does not fall, so
-        # walking down from the top the last k with p* <= q[k] is that segment's end.
-        xprime = above
-        for k in range(n - 1, 0, -1):
-            xprime = np.where(pe <= q[k], x[k - 1] + (pe - q[k - 1]) * steps[k], xprime)
-        # below the first point: the first rising segment, anchored at the first point
-        first_step = np.full(pe.shape, np.nan)
-        for k in range(n - 1, 0, -1):
-            first_step = np.where(q[k] > q[k - 1], steps[k], first_step)
-        xprime = np.where(pe <= q[0], x[0] - (q[0] - pe) * first_step, xprime)
-    extrapolated = (pe < q[0]) | (pe > q[-1])
-    return xprime, extrapolated
-
-
-def _line(x: list, y: list, w: list):
-    """Weighted least-squares line y = a + b x: returns (mean x, mean y, slope)."""
-    total = sum(w)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        xm = sum(wk * xk for wk, xk in zip(w, x)) / total
-        ym = sum(wk * yk for wk, yk in zip(w, y)) / total
-        sxy = sum(wk * (xk - xm) * (yk - ym) for wk, xk, yk in zip(w, x, y))
-        sxx = sum(wk * (xk - xm) ** 2 for wk, xk in zip(w, x))
-        return xm, ym, sxy / sxx
-
-
-def _span(x: list):
-    low, high = x[0], x[0]
-    for v in x[1:]:
-        low, high = np.minimum(low, v), np.maximum(high, v)
-    return low, high
-
-
-def _fit_linear(x: list, q: list, pe):
-    xm, qm, slope = _line(x, q, [1.0] * len(x))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        xprime = np.where(slope > 0, xm + (pe - qm) / slope, np.nan)
-    low, high = _span(x)
-    return xprime, (xprime < low) | (xprime > high)
-
-
-def _logit(value, low, high):
-    f = (value - low) / (high - low)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log(f / (1.0 - f))
-
-
-def _fit_sigmoid(x: list, q: list, pe, low, high):
-    low, high = low[:, None], high[:, None]
-    informative = [(qk > low) & (qk < high) for qk in q]
-    y = [np.where(m, _logit(qk, low, high), 0.0) for m, qk in zip(informative, q)]
-    w = [m.astype(float) for m in informative]
-    xm, ym, slope = _line(x, y, w)
-    lo = _span([np.where(m, xk, np.inf) for m, xk in zip(informative, x)])[0]
-    hi = _span([np.where(m, xk, -np.inf) for m, xk in zip(informative, x)])[1]
-    target = _logit(pe, low, high)
-    ok = (lo < hi) & (slope > 0) & np.isfinite(target)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        xprime = np.where(ok, xm + (target - ym) / slope, np.nan)
-    a, b = _span(x)
-    return xprime, (xprime < a) | (xprime > b)
-
-
-def _lower_bound(x: list, q: list, pe):
-    beaten = np.full(pe.shape, -np.inf)
-    for xk, qk in zip(x, q):
-        beaten = np.where(qk <= pe, np.maximum(beaten, xk), beaten)
-    return np.where(np.isfinite(beaten), beaten, np.nan), np.zeros(beaten.shape, dtype=bool)
-
-
-def _xprime(method, x: list, q: list, pe, low, high):
-    if method == "interpolate":
-        return _interpolate(x, q, pe)
-    if method == "fit-linear":
-        return _fit_linear(x, q, pe)
-    if method == "fit-sigmoid":
-        return _fit_sigmoid(x, q, pe, low, high)
-    return _lower_bound(x, q, pe)
 
 
 # --- random streams ----------------------------------------------------------------------------
@@ -381,8 +268,21 @@ def failure_reason(method: str, task: Task) -> str:
     return "the fitted sigmoid does not rise with compute: not identified"
 
 
-def estimate_tasks(tasks: list[Task], method: str, draws: int = 10_000, seed: int = 0):
+def _central_curve(x: np.ndarray, q: np.ndarray, q_se: np.ndarray) -> np.ndarray:
+    """Baseline scores (tasks, n) replaced by their weighted isotonic fit, with SciPy."""
+    from ceg_calc.isotonic import isotonic_points, score_weights
+
+    return np.stack([isotonic_points(qi, score_weights(si)) for qi, si in zip(q, q_se)])
+
+
+def estimate_tasks(tasks: list[Task], method: str, draws: int = 10_000, seed: int = 0,
+                   curve: str = "running-maximum", limit: float | None = None):
     """Estimate every task (all with the same number of baseline points) in vectorised blocks.
+
+    ``curve`` chooses the monotone curve of ``interpolate`` (:data:`CURVES`); ``limit``
+    [decades], when given, clips every draw's log10 C' to the baseline's compute range widened
+    by ``limit`` on each side (the point estimate is not clipped: :mod:`ceg_calc.robust`
+    decides what happens beyond the limit).
 
     Returns
     -------
@@ -397,14 +297,19 @@ def estimate_tasks(tasks: list[Task], method: str, draws: int = 10_000, seed: in
     pe = np.array([t.pe for t in tasks])
     low = np.array([t.low for t in tasks])
     high = np.array([t.high for t in tasks])
-    point, extrapolated = _xprime(method, [x[:, k, None] for k in range(n)], [q[:, k, None] for k in range(n)],
-                                  pe[:, None], low, high)
+    x_sd = np.stack([t.x_sd for t in tasks])
+    q_se = np.stack([t.q_se for t in tasks])
+    isotonic = curve == "isotonic" and method == "interpolate"
+    q_central = _central_curve(x, q, q_se) if isotonic else q
+    point, extrapolated = xprime(method, [x[:, k, None] for k in range(n)],
+                                  [q_central[:, k, None] for k in range(n)], pe[:, None], low, high)
     point, extrapolated = point[:, 0], extrapolated[:, 0]
     log10_ceg = point - xe
     log10_low, log10_high = log10_ceg.copy(), log10_ceg.copy()
+    if isotonic:
+        from ceg_calc.isotonic import score_weights
 
-    x_sd = np.stack([t.x_sd for t in tasks])
-    q_se = np.stack([t.q_se for t in tasks])
+        weights = np.stack([score_weights(t.q_se) for t in tasks])
     xe_sd = np.array([t.xe_sd for t in tasks])
     pe_se = np.array([t.pe_se for t in tasks])
     uncertain = (x_sd.any(axis=1) | q_se.any(axis=1) | (xe_sd > 0) | (pe_se > 0)) & np.isfinite(point)
@@ -426,8 +331,11 @@ def estimate_tasks(tasks: list[Task], method: str, draws: int = 10_000, seed: in
                 k = shared[idx[row]]
                 xes[row] = xe[idx[row]] + (xs[k][row] - x[idx[row], k])
             pes = pe[idx, None] + pe_se[idx, None] * z_pe
-            xprime, _ = _xprime(method, xs, qs, pes, low[idx], high[idx])
-            return _log10_quantiles(xprime - xes)
+            ws = [weights[idx, k, None] for k in range(n)] if isotonic else None
+            drawn, _ = xprime(method, xs, qs, pes, low[idx], high[idx], curve if isotonic else "running-maximum", ws)
+            if limit is not None:
+                drawn = np.clip(drawn, x[idx, :1] - limit, x[idx, -1:] + limit)
+            return _log10_quantiles(drawn - xes)
 
         # numpy releases the GIL in its loops: blocks of tasks run on the machine's cores at once
         blocks = [which[start:start + step] for start in range(0, which.size, step)]
@@ -441,7 +349,8 @@ def estimate_tasks(tasks: list[Task], method: str, draws: int = 10_000, seed: in
 def estimate_ceg(baseline_flop, baseline_score, enhanced_flop, enhanced_score, method="interpolate",
                  higher_is_better=True, baseline_log10_sd=None, enhanced_log10_sd=None,
                  score_stderr=None, enhanced_score_stderr=None, chance_score=None, perfect_score=None,
-                 shared_compute=None, draws=10_000, seed=0) -> CegResult:
+                 shared_compute=None, draws=10_000, seed=0, *, informative_z=None, require_rise=False,
+                 extrapolation_limit=None, curve="running-maximum", point_in_interval=False) -> CegResult:
     """Compute-equivalent gain of enhanced model(s) against one baseline family.
 
     Parameters
@@ -476,6 +385,11 @@ def estimate_ceg(baseline_flop, baseline_score, enhanced_flop, enhanced_score, m
         Monte Carlo draws for the interval (0: no interval).
     seed : int
         Seed of the random streams.
+    informative_z, require_rise, extrapolation_limit, curve, point_in_interval
+        The rules of :class:`ceg_calc.robust.Policy` (``ceg derive`` publishes
+        :data:`ceg_calc.robust.DERIVE_POLICY`: 2, True, 1, "isotonic", True). The defaults apply
+        none of them. With any rule, a row the rules refuse falls back to the survey's lower
+        bound (``is_lower_bound``; ``limited`` beyond the extrapolation limit) instead of raising.
 
     Returns
     -------
@@ -499,6 +413,13 @@ def estimate_ceg(baseline_flop, baseline_score, enhanced_flop, enhanced_score, m
                        enhanced_log10_sd=enhanced_log10_sd, score_stderr=score_stderr,
                        enhanced_score_stderr=enhanced_score_stderr, chance_score=chance_score,
                        perfect_score=perfect_score, shared_compute=shared_compute)
+    from ceg_calc.robust import LEGACY, Policy
+
+    policy = Policy(informative_z, require_rise, extrapolation_limit, curve, point_in_interval)
+    if policy != LEGACY:
+        from ceg_calc.robust import policy_result
+
+        return policy_result(tasks, method, policy, draws, seed, scalar)
     out = estimate_tasks(tasks, method, draws=draws, seed=seed)
     reasons = np.array(["" if ok else failure_reason(method, t) for ok, t in zip(out["identified"], tasks)],
                        dtype=object)
@@ -514,3 +435,4 @@ def estimate_ceg(baseline_flop, baseline_score, enhanced_flop, enhanced_score, m
                            float(result.equivalent_flop[0]), method, bool(result.extrapolated[0]),
                            bool(result.is_lower_bound[0]), str(reasons[0]))
     return result
+

@@ -10,9 +10,11 @@ row it was drawn from (``href``: the SVG renderer wraps the mark in ``<a>``).
 Dashboards (``/-/dashboards/<slug>``):
 
 - ``ceg``: CEG against fine-tuning cost (fraction of pre-training) where a cost is stated, CEG
-  of the rows whose cost is not stated (shown apart, as unknown), and each enhanced model's own
-  and effective compute (compute × CEG) against the EU AI Act (1e25 FLOP) and US EO 14110
-  (1e26 FLOP) thresholds;
+  of the rows whose cost is not stated (shown apart, as unknown), CEG against scale for the
+  comparisons of ``ceg_scale``, and each enhanced model's own and effective compute (compute ×
+  CEG) against the EU AI Act (1e25 FLOP) and US EO 14110 (1e26 FLOP) thresholds. The summary
+  charts show robust rows only (``evidence`` robust-point or robust-bound); the scale chart adds
+  extrapolated points, drawn as triangles;
 - ``comparison?comparison_id=<id>``: one comparison: the baseline scores against training
   compute, the enhanced scores, and the equivalent compute C' of each enhanced model.
 
@@ -45,10 +47,11 @@ def _row_url(table: str, *columns: str) -> str:
     return " || ',' || ".join(parts)
 
 
-ESTIMATE_COLUMNS = (f"comparison_id, enhanced_model_id, enhancement_id, category, benchmark_id, ceg, ceg_low, "
+ESTIMATE_COLUMNS = (f"comparison_id, enhanced_model_id, evidence, enhancement_id, category, benchmark_id, ceg, ceg_low, "
                     f"ceg_high, finetune_fraction, {_row_url('ceg_estimates', 'comparison_id', 'enhanced_model_id')}"
                     " AS href")
-SHOWN = "ceg > 0 AND NOT coalesce(extrapolated, 0)"
+ROBUST_EVIDENCE = ("robust-point", "robust-bound")  # the evidence classes the summary charts show
+SHOWN = f"ceg > 0 AND evidence IN {ROBUST_EVIDENCE!r}"
 
 
 def _colour():
@@ -67,6 +70,7 @@ def _tooltip(*fields: tuple[str, str, str]) -> list[dict]:
 
 
 ESTIMATE_TOOLTIP = _tooltip(("comparison_id", "nominal", "comparison"), ("enhanced_model_id", "nominal", "model"),
+                            ("evidence", "nominal", "evidence"),
                             ("enhancement_id", "nominal", "enhancement"), ("benchmark_id", "nominal", "benchmark"),
                             ("ceg", "quantitative", "CEG"), ("ceg_low", "quantitative", "CEG 5%"),
                             ("ceg_high", "quantitative", "CEG 95%"),
@@ -78,7 +82,7 @@ def ceg_vs_cost() -> dict:
     """CEG against stated fine-tuning cost, with the 5-95% interval."""
     x = {"field": "finetune_fraction", "type": "quantitative", "scale": {"type": "log"},
          "title": "fine-tuning compute / pre-training compute"}
-    return {"title": "CEG against fine-tuning cost (rows with a stated cost; not extrapolated)", "db": DB,
+    return {"title": "CEG against fine-tuning cost (robust rows with a stated cost)", "db": DB,
             "library": "vega-lite",
             "query": f"SELECT {ESTIMATE_COLUMNS} FROM ceg_estimates WHERE {SHOWN} AND finetune_fraction IS NOT NULL "
                      "ORDER BY comparison_id, enhanced_model_id",
@@ -93,7 +97,7 @@ def ceg_vs_cost() -> dict:
 
 def ceg_without_cost() -> dict:
     """CEG of the rows whose fine-tuning cost is not stated: on their own axis, not at an invented cost."""
-    return {"title": "CEG where no fine-tuning cost is stated (cost unknown; not extrapolated)", "db": DB,
+    return {"title": "CEG where no fine-tuning cost is stated (robust rows; cost unknown)", "db": DB,
             "library": "vega-lite",
             "query": f"SELECT {ESTIMATE_COLUMNS} FROM ceg_estimates WHERE {SHOWN} AND finetune_fraction IS NULL "
                      "ORDER BY comparison_id, enhanced_model_id",
@@ -110,19 +114,20 @@ def effective_compute() -> dict:
              "axis": {"labelLimit": 260}}
     # one row per estimate (the row limit counts estimates); Vega-Lite folds it into two points
     query = (f"SELECT comparison_id || ' / ' || enhanced_model_id AS label, comparison_id, enhanced_model_id, "
-             f"category, ceg, enhanced_compute_flop AS own_flop, effective_compute_flop AS effective_flop, "
+             f"category, evidence, ceg, enhanced_compute_flop AS own_flop, effective_compute_flop AS effective_flop, "
              f"{_row_url('ceg_estimates', 'comparison_id', 'enhanced_model_id')} AS href FROM ceg_estimates "
-             "WHERE effective_compute_flop IS NOT NULL AND NOT coalesce(extrapolated, 0) "
+             f"WHERE effective_compute_flop IS NOT NULL AND evidence IN {ROBUST_EVIDENCE!r} "
              "ORDER BY effective_compute_flop, label")
     fold = [{"fold": ["own_flop", "effective_flop"], "as": ["quantity", "flop"]},
             {"calculate": "datum.quantity === 'own_flop' ? 'own training compute' : 'effective compute (x CEG)'",
              "as": "quantity"}]
     tooltip = _tooltip(("comparison_id", "nominal", "comparison"), ("enhanced_model_id", "nominal", "model"),
-                       ("quantity", "nominal", "quantity"), ("flop", "quantitative", "FLOP"),
+                       ("evidence", "nominal", "evidence"), ("quantity", "nominal", "quantity"),
+                       ("flop", "quantitative", "FLOP"),
                        ("ceg", "quantitative", "CEG"))
     thresholds = [{"flop": EU_AI_ACT_FLOP, "threshold": "EU AI Act art. 51(2): 1e25 FLOP", "short": "EU 1e25"},
                   {"flop": US_EO_14110_FLOP, "threshold": "US EO 14110: 1e26 FLOP", "short": "US 1e26"}]
-    return {"title": "Effective compute against the 1e25 and 1e26 FLOP thresholds (not extrapolated)", "db": DB,
+    return {"title": "Effective compute (central CEG) against the 1e25 and 1e26 FLOP thresholds (robust rows)", "db": DB,
             "library": "vega-lite", "query": query,
             "display": {"usermeta": {"embedOptions": EMBED}, "height": {"step": 12}, "layer": [
                 {"transform": fold, "mark": {"type": "line", "color": "#999999", "point": False},
@@ -174,10 +179,39 @@ def comparison_points() -> dict:
                               "href": {"field": "href"}}}]}}
 
 
+def ceg_vs_scale() -> dict:
+    """CEG against the enhanced model's training compute for the comparisons of ``ceg_scale``
+    (at least three sizes of one family on one benchmark): do gains shrink or grow with scale?
+    Each comparison's fitted slope of log10 CEG on log10 compute is in the tooltip."""
+    query = (f"SELECT e.comparison_id, e.enhanced_model_id, e.evidence, e.enhancement_id, e.category, e.ceg, "
+             f"e.enhanced_compute_flop, s.slope, s.slope_low, s.slope_high, s.trend, "
+             f"{_row_url('ceg_estimates', 'e.comparison_id', 'e.enhanced_model_id')} AS href "
+             "FROM ceg_scale s JOIN ceg_estimates e ON e.comparison_id = s.comparison_id "
+             "WHERE e.ceg > 0 AND e.evidence IN ('robust-point', 'extrapolated') "
+             "ORDER BY e.comparison_id, e.enhanced_compute_flop")
+    x = {"field": "enhanced_compute_flop", "type": "quantitative", "scale": {"type": "log"},
+         "title": "enhanced model's training compute (FLOP)"}
+    tooltip = _tooltip(("comparison_id", "nominal", "comparison"), ("enhanced_model_id", "nominal", "model"),
+                       ("evidence", "nominal", "evidence"), ("ceg", "quantitative", "CEG"),
+                       ("enhanced_compute_flop", "quantitative", "FLOP"), ("slope", "quantitative", "slope"),
+                       ("slope_low", "quantitative", "slope 5%"), ("slope_high", "quantitative", "slope 95%"),
+                       ("trend", "nominal", "trend"))
+    filled = {"field": "evidence", "type": "nominal", "title": "evidence",
+              "scale": {"domain": ["robust-point", "extrapolated"], "range": ["circle", "triangle-up"]}}
+    return {"title": "CEG against scale (comparisons with three or more sizes of one family)", "db": DB,
+            "library": "vega-lite", "query": query,
+            "display": {"usermeta": {"embedOptions": EMBED}, "height": 320, "layer": [
+                {"mark": {"type": "line", "opacity": 0.4, "point": False},
+                 "encoding": {"x": x, "y": LOG_CEG, "detail": {"field": "comparison_id"}, "color": _colour()}},
+                {"mark": {"type": "point", "filled": True, "size": 50},
+                 "encoding": {"x": x, "y": LOG_CEG, "color": _colour(), "shape": filled, "tooltip": tooltip,
+                              "href": {"field": "href"}}}]}}
+
+
 def comparison_rows() -> dict:
     """The derived rows of one comparison, beside its chart."""
     return {"title": "Derived rows", "db": DB, "library": "table",
-            "query": "SELECT enhanced_model_id, status, method, ceg, ceg_low, ceg_high, reason "
+            "query": "SELECT enhanced_model_id, evidence, status, method, ceg, ceg_low, ceg_high, reason "
                      "FROM ceg_estimates WHERE comparison_id = :comparison_id ORDER BY enhanced_model_id"}
 
 
@@ -190,9 +224,10 @@ def dashboards(default_comparison: str | None) -> dict:
     return {
         "ceg": {"title": "Compute-equivalent gains",
                 "description": "Hover a point for its values; click it to open its row.",
-                "layout": [["ceg-vs-cost", "ceg-without-cost"], ["effective-compute", "effective-compute"]],
+                "layout": [["ceg-vs-cost", "ceg-without-cost"], ["ceg-vs-scale", "ceg-vs-scale"],
+                           ["effective-compute", "effective-compute"]],
                 "charts": {"ceg-vs-cost": ceg_vs_cost(), "ceg-without-cost": ceg_without_cost(),
-                           "effective-compute": effective_compute()}},
+                           "ceg-vs-scale": ceg_vs_scale(), "effective-compute": effective_compute()}},
         "comparison": {"title": "One comparison",
                        "description": "Baseline scores against training compute, the enhanced scores, and the "
                                       "equivalent compute C' read off the baseline. Hover a point for its values; "

@@ -212,9 +212,15 @@ RULES = [
     Rule("published_estimates", "range-ordered", "ceg_high", "ceg_high must not be below ceg",
          lambda f, tables: _ordered(f["ceg"], f["ceg_high"])),
     Rule("published_estimates", "range-has-high", "ceg_high", "form 'range' needs ceg_high", _range_has_high),
-    # The point estimate comes from the central inputs and need not lie inside the percentiles.
     Rule("ceg_estimates", "low-le-high", "ceg_high", "ceg_high is below ceg_low",
          lambda f, tables: _ordered(f["ceg_low"], f["ceg_high"])),
+    # Since method version 3 the point lies inside its interval (rounding to six digits keeps the order).
+    Rule("ceg_estimates", "point-in-interval", "ceg", "ceg lies outside [ceg_low, ceg_high]",
+         lambda f, tables: _ordered(f["ceg_low"], f["ceg"]) & _ordered(f["ceg"], f["ceg_high"])),
+    Rule("enhancement_summary", "quartiles-ordered", "median_ceg", "median_ceg lies outside [ceg_q1, ceg_q3]",
+         lambda f, tables: _ordered(f["ceg_q1"], f["median_ceg"]) & _ordered(f["median_ceg"], f["ceg_q3"])),
+    Rule("ceg_scale", "slope-in-interval", "slope", "slope lies outside [slope_low, slope_high]",
+         lambda f, tables: _ordered(f["slope_low"], f["slope"]) & _ordered(f["slope"], f["slope_high"])),
 ]
 
 

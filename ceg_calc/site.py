@@ -33,7 +33,9 @@ LABELS = {"sources": "title", "models": "name", "benchmarks": "name", "enhanceme
           "settings": "description"}
 FACETS = {
     "benchmark_scores": ["benchmark_id", "setting_id", "source_id"],
-    "ceg_estimates": ["category", "status", "method", "enhancement_id"],
+    "ceg_estimates": ["evidence", "category", "status"],  # short lists: the rows stay near the top
+    "enhancement_summary": ["category"],
+    "ceg_scale": ["trend", "evidence", "enhancement_id"],
     "models": ["family", "enhanced"],
     "compute_estimates": ["method", "confidence"],
     "comparisons": ["enhancement_id", "method"],
@@ -45,15 +47,17 @@ CHARTS_HTML = ('Interactive charts (hover a point for its values, click it for i
                '<a href="/-/dashboards/ceg">CEG against fine-tuning cost, and effective compute against the '
                'thresholds</a>; <a href="/-/dashboards/comparison">one comparison</a> (every '
                '<code>comparison_id</code> links to its chart).')
-SORT_DESC = {"ceg_estimates": "ceg", "models": "release_date", "sources": "year"}
+SORT_DESC = {"models": "release_date", "sources": "year"}
+SORT = {"ceg_estimates": "evidence_order"}  # robust rows first, then larger CEG (see the schema)
 
 QUERIES = {
     "ceg_by_enhancement": {
         "title": "CEG by enhancement",
-        "description": "Every derived row of one enhancement (e.g. chain-of-thought, minerva, lats), largest first.",
-        "sql": "select comparison_id, enhanced_model_id, benchmark_id, status, method, ceg, ceg_low, ceg_high, "
-               "extrapolated, published_ceg, reason from ceg_estimates where enhancement_id = :enhancement_id "
-               "order by ceg desc",
+        "description": "Every derived row of one enhancement (e.g. chain-of-thought, minerva, lats), robust rows "
+                       "first, then largest CEG.",
+        "sql": "select comparison_id, enhanced_model_id, benchmark_id, evidence, status, method, ceg, ceg_low, "
+               "ceg_high, published_ceg, reason from ceg_estimates where enhancement_id = :enhancement_id "
+               "order by evidence_order",
     },
     "model_profile": {
         "title": "Everything about a model",
@@ -71,8 +75,10 @@ QUERIES = {
     },
     "threshold_crossings": {
         "title": "Enhanced models whose effective compute crosses a legal threshold",
-        "description": "Effective compute (training compute x CEG) reaching 1e25 or 1e26 FLOP while the model's "
-                       "own compute does not.",
+        "description": "Robust rows only (neither extrapolated nor limited) whose effective compute at the interval's "
+                       "lower end (training compute x ceg_low) reaches 1e25 or 1e26 FLOP while the model's own compute "
+                       "does not. Rows whose central value alone would cross are listed by the view "
+                       "effective_compute_vs_thresholds, with their evidence.",
         "sql": "select * from effective_compute_vs_thresholds where crosses_eu_1e25 = 1 or crosses_us_1e26 = 1",
     },
     "changes_since_version": {
@@ -92,9 +98,11 @@ def web_link(value) -> str:
     return value if isinstance(value, str) and WEB.fullmatch(value) else ""
 
 
-def metadata(package: DataPackage, db_name: str = "ceg", default_comparison: str | None = None) -> dict:
+def metadata(package: DataPackage, db_name: str = "ceg", default_comparison: str | None = None,
+             summary_html: str = "") -> dict:
     """Datasette metadata: titles, licence, sources, table and column descriptions, facets, queries,
-    and the interactive charts (``default_comparison`` is the one the comparison chart opens on)."""
+    the interactive charts (``default_comparison`` is the one the comparison chart opens on), and
+    ``summary_html`` (the enhancement summary), which leads the index page above the charts."""
     from ceg_calc.figures import dashboards
 
     d = package.descriptor
@@ -110,11 +118,15 @@ def metadata(package: DataPackage, db_name: str = "ceg", default_comparison: str
             entry["facets"] = FACETS[name]
         if name in SORT_DESC:
             entry["sort_desc"] = SORT_DESC[name]
+        if name in SORT:
+            entry["sort"] = SORT[name]
         tables[name] = entry
     return {
         "title": d.get("title", package.name if hasattr(package, "name") else "CEG dataset"),
         "description_html": f"<p>{html.escape(d.get('description', ''))}</p>"
-                            f"<p>Version {html.escape(str(d.get('version', '')))}. {CHARTS_HTML}</p>",
+                            f"<p>Version {html.escape(str(d.get('version', '')))}.</p>{summary_html}"
+                            f"<p>{CHARTS_HTML}</p>",
+        "extra_css_urls": ["/static/ceg.css"],
         "license": licence.get("title") or licence.get("name", ""),
         "license_url": web_link(licence.get("path")),
         "source": source.get("title", ""),
@@ -156,14 +168,22 @@ def build_site(root: str | Path = ".", progress=None) -> Path:
     number of comparisons beyond the rows themselves."""
     from ceg_calc.publish import write_parquet_tables
 
+    from ceg_calc.headline import headline
+    from ceg_calc.site_evidence import CSS, summary_html
+    from ceg_calc.validate import read_valid_tables
+
     package = DataPackage(root)
     build = confined_dir(package.root, str(BUILD))
     db = build_database(package.root, build / DEFAULT_DB.name, progress=progress,
                         extra=_release_tables(package.root / "dist"))
     with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as con:
         first = con.execute("SELECT min(comparison_id) FROM comparisons").fetchone()[0]
+    tables = read_valid_tables(package.root).tables
+    summary = summary_html(tables["enhancement_summary"], headline(tables["enhancement_summary"]))
     write_atomic(build / "metadata.json",
-                 json.dumps(metadata(package, db.stem, first), indent=2, sort_keys=True) + "\n")
+                 json.dumps(metadata(package, db.stem, first, summary), indent=2, sort_keys=True) + "\n")
+    (build / "static").mkdir(exist_ok=True)
+    write_atomic(build / "static" / "ceg.css", CSS)
     if progress:
         progress("parquet")
     write_parquet_tables(db, build / "parquet")
@@ -198,11 +218,15 @@ def datasette(root: Path, **settings):
     from ceg_calc.serve_guard import register
 
     register()  # limits on every connection, one log line per error, Content-Security-Policy
+    from ceg_calc import site_evidence
+
+    if not pm.is_registered(site_evidence):
+        pm.register(site_evidence, name="ceg_calc.site_evidence")
     build = Path(root) / BUILD
     db = build / DEFAULT_DB.name
     return Datasette(immutables=[str(db)], inspect_data=inspect_data(db),
                      metadata=json.loads((build / "metadata.json").read_text(encoding="utf-8")),
-                     settings={**SETTINGS, **settings})
+                     static_mounts=[("static", str(build / "static"))], settings={**SETTINGS, **settings})
 
 
 class ResponseCache:
@@ -307,4 +331,4 @@ def serve_site(root: Path, port: int, host: str = "127.0.0.1", cache: bool = Tru
 def site_is_stale(root: Path) -> bool:
     build = Path(root) / BUILD
     return (is_stale(root, build / DEFAULT_DB.name) or not (build / "metadata.json").exists()
-            or not (build / "parquet").is_dir())
+            or not (build / "parquet").is_dir() or not (build / "static" / "ceg.css").exists())

@@ -1,10 +1,24 @@
-"""``ceg summary``: what the package holds, and which comparisons give no CEG and why."""
+"""``ceg summary``: what the package holds, how robust its CEGs are, the survey's headline
+re-derived, and which comparisons give no CEG and why."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
+
+from ceg_calc.derive import EVIDENCE
+from ceg_calc.headline import headline
+
+
+def headline_sentence(summary: pd.DataFrame) -> str:
+    """Whether the data support "most enhancements > 5x, some > 20x", in one sentence with counts."""
+    h = headline(summary)
+    verdict = ("support" if h["most_above_5"] and h["some_above_20"] else "do not support")
+    return (f"Of {h['enhancements']} enhancements, {h['with_robust_evidence']} have robust evidence (a robust point "
+            f"or a lower bound above 1); {h['above_5']} of them show more than 5x and {h['above_20']} more than 20x "
+            f"(median robust point or largest lower bound). The data {verdict} \"most enhancements > 5x, some > 20x\" "
+            f"for the enhancements with robust evidence.")
 
 
 def _table(frame: pd.DataFrame, markdown: bool) -> str:
@@ -32,17 +46,22 @@ def summarise(root: str | Path = ".", markdown: bool = False) -> str:
             "scores": int((t["benchmark_scores"]["enhancement_id"] == row.enhancement_id).sum()),
             "comparisons": int((t["comparisons"]["enhancement_id"] == row.enhancement_id).sum()),
             "ceg_rows": len(est), "with_value": int((est["status"] != "none").sum()),
+            "robust": int(est["evidence"].isin(["robust-point", "robust-bound"]).sum()),
             "costs": int((t["costs"]["enhancement_id"] == row.enhancement_id).sum()),
             "stated": int((t["published_estimates"]["enhancement_id"] == row.enhancement_id).sum()),
         })
     per_enh = pd.DataFrame(per_enh)
     per_cat = per_enh.groupby("category", as_index=False)[["scores", "comparisons", "ceg_rows", "with_value",
-                                                          "costs", "stated"]].sum()
+                                                          "robust", "costs", "stated"]].sum()
+    evidence = (t["ceg_estimates"]["evidence"].value_counts().reindex(EVIDENCE, fill_value=0)
+                .rename_axis("evidence").reset_index(name="rows"))
     none = t["ceg_estimates"][t["ceg_estimates"]["status"] == "none"]
     reasons = (none.assign(reason=none["reason"].str.split(";").str[0])
                .groupby("comparison_id")["reason"].agg(lambda r: "; ".join(sorted(set(r)))).reset_index())
     heading = (lambda s: f"### {s}") if markdown else (lambda s: f"{s}\n{'-' * len(s)}")
     parts = [heading("Rows per table"), _table(counts, markdown),
+             heading("Evidence (method version 3)"), _table(evidence, markdown),
+             heading("The survey's headline"), headline_sentence(t["enhancement_summary"]),
              heading("Per category"), _table(per_cat, markdown),
              heading("Per enhancement"), _table(per_enh, markdown),
              heading(f"Comparison rows without a CEG ({len(none)} rows in {len(reasons)} comparisons)"),

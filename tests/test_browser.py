@@ -75,6 +75,14 @@ def test_index_and_table_page_render_in_chromium(server, tmp_path):
     index = _browse(url + "/", tmp_path, "--dump-dom")
     assert "Post-training enhancements and their compute-equivalent gains" in index
     assert '<a href="/-/dashboards/ceg">' in index
+    # the enhancement summary leads the index, above the charts, with the fixture's two enhancements
+    assert 'id="enhancement-summary"' in index
+    assert index.index('id="enhancement-summary"') < index.index('<a href="/-/dashboards/ceg">')
+    assert ">toy-tuning</a>" in index and ">toy-prompting</a>" in index
+    estimates = _browse(url + "/ceg/ceg_estimates", tmp_path, "--dump-dom")
+    assert 'class="evidence evidence-robust-point"' in estimates
+    # rows first: the first row is the robust point with the largest CEG, column descriptions after the rows
+    assert estimates.index("toy-tuning-math</a>") < estimates.index("toy-cot-math</a>")
     page = _browse(url + "/ceg/benchmark_scores", tmp_path, "--dump-dom")
     assert "Identifier of the source the values in this row were read from" in page
     shot = tmp_path / "index.png"

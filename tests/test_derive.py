@@ -97,13 +97,13 @@ def test_drift_names_row_column_and_both_values(valid_package):
     path = valid_package / "data" / "ceg_estimates.csv"
     text = path.read_text(encoding="utf-8").splitlines()
     cells = text[1].split(",")
-    assert cells[9] == "3.16228"
-    cells[9] = "28.2"
+    assert cells[10] == "3.16228"
+    cells[10] = "5"  # inside its interval: only the drift check can tell
     text[1] = ",".join(cells)
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     report = validate_package(valid_package)
     assert [str(p) for p in report.problems] == [
-        "data/ceg_estimates.csv:2: ceg: published 28.2, derived 3.16228; run `ceg derive`"]
+        "data/ceg_estimates.csv:2: ceg: published 5, derived 3.16228; run `ceg derive`"]
 
 
 def test_drift_reports_missing_and_extra_rows(valid_package):

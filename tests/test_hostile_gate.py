@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -176,11 +177,13 @@ def _edit(target, **values):
     return target
 
 
+# the appended item's index: one past the package's own resources
+RESOURCE_COUNT = len(json.loads((Path(__file__).resolve().parents[1] / "datapackage.json").read_text())["resources"])
 SHAPES = {
     "descriptor-is-a-list": (_descriptor(lambda d: [d]), "datapackage.json: (top level): "),
     "resources-not-a-list": (_descriptor(lambda d: _edit(d, resources={"a": 1})), "datapackage.json: resources: "),
     "resource-not-an-object": (_descriptor(lambda d: _edit(d, resources=d["resources"] + ["x"])),
-                               "datapackage.json: resources[12]: must be an object"),
+                               f"datapackage.json: resources[{RESOURCE_COUNT}]: must be an object"),
     "resource-without-name": (_descriptor(lambda d: (d["resources"][0].pop("name"), d)[1]),
                               "datapackage.json: resources[0] (None).name: "),
     "duplicate-resource-name": (_descriptor(lambda d: (d["resources"][1].update(name="sources"), d)[1]),

@@ -1,0 +1,89 @@
+"""What the site shows first and how it marks robustness: the enhancement summary on the index
+page (above the plots), a style sheet that puts column descriptions below the rows, and a
+Datasette ``render_cell`` hook that marks every ``evidence`` cell by its class.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+from datasette import hookimpl
+
+#: Background of an ``evidence`` cell: robust classes plain or green, the others warn.
+EVIDENCE_STYLE = {
+    "robust-point": "background:#e5f5e0", "robust-bound": "background:#e5f5e0",
+    "extrapolated": "background:#fff3cd", "limited": "background:#fde2e2",
+    "trivial-bound": "color:#777", "none": "color:#777",
+}
+EVIDENCE_MARK = {"extrapolated": "⚠ ", "limited": "⛔ "}
+CSS = """/* data first: column descriptions move below the rows of every table page */
+body.table section.content { display: flex; flex-direction: column; }
+body.table section.content > * { order: 0; }
+body.table section.content > dl.column-descriptions { order: 1; border-top: 1px solid #ccc; padding-top: 0.5em; }
+body.table section.content > dl.column-descriptions::before { content: "Column descriptions"; font-weight: bold; }
+table.enhancement-summary td, table.enhancement-summary th { padding: 2px 6px; text-align: right; }
+table.enhancement-summary td:first-child, table.enhancement-summary th:first-child { text-align: left; }
+"""
+
+
+def _number(value, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "–"
+    return f"{float(value):.{digits}g}"
+
+
+def _median(row) -> str:
+    if row.median_ceg is None or pd.isna(row.median_ceg):
+        return "–"
+    return f"{_number(row.median_ceg)} ({_number(row.ceg_q1)}–{_number(row.ceg_q3)})"
+
+
+def _share(value) -> str:
+    return "–" if value is None or pd.isna(value) else f"{100 * float(value):.0f}%"
+
+
+def summary_html(summary: pd.DataFrame, headline: dict) -> str:
+    """The ``enhancement_summary`` table as HTML for the index page, best evidence first."""
+    rows = summary.sort_values(["best_robust_ceg", "enhancement_id"], ascending=[False, True], na_position="last")
+    head = ("<tr><th>enhancement</th><th>category</th><th>rows</th><th>robust points</th><th>robust bounds</th>"
+            "<th>median CEG (quartiles)</th><th>share &gt; 5×</th><th>share &gt; 20×</th>"
+            "<th>largest lower bound</th></tr>")
+    body = "".join(
+        f'<tr><td><a href="/ceg/ceg_estimates?enhancement_id={html.escape(r.enhancement_id)}">'
+        f"{html.escape(r.enhancement_id)}</a></td><td>{html.escape(r.category)}</td><td>{r.rows}</td>"
+        f"<td>{r.robust_points}</td><td>{r.robust_bounds + r.limited_bounds}</td>"
+        f"<td>{_median(r)}</td>"
+        f"<td>{_share(r.share_above_5)}</td><td>{_share(r.share_above_20)}</td>"
+        f"<td>{_number(r.largest_lower_bound)}</td></tr>" for r in rows.itertuples())
+    sentence = (f"Of {headline['with_robust_evidence']} enhancements with robust evidence, {headline['above_5']} "
+                f"show more than 5× (median robust point or largest lower bound) and {headline['above_20']} "
+                f"more than 20×.")
+    return (f'<h2 id="enhancement-summary">Enhancement summary</h2><p>{html.escape(sentence)} '
+            f'Robust rows only: no extrapolated point counts. Full table: '
+            f'<a href="/ceg/enhancement_summary">enhancement_summary</a>.</p>'
+            f'<table class="enhancement-summary">{head}{body}</table>')
+
+
+@hookimpl
+def render_cell(value, column, table):
+    """Mark ``evidence`` cells: extrapolated and limited rows stand out on every page."""
+    if column != "evidence" or value not in EVIDENCE_STYLE:
+        return None
+    from markupsafe import Markup
+
+    mark = EVIDENCE_MARK.get(value, "")
+    return Markup(f'<span class="evidence evidence-{value}" style="{EVIDENCE_STYLE[value]};padding:0 3px">'
+                  f"{mark}{html.escape(value)}</span>")
+
+
+def register() -> None:
+    """Register the ``render_cell`` hook with Datasette's plugin manager (once per process)."""
+    import sys
+
+    from datasette.plugins import pm
+
+    module = sys.modules[__name__]
+    if not pm.is_registered(module):
+        pm.register(module, name="ceg-evidence")
