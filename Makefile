@@ -36,9 +36,11 @@ serve: install
 	$(BIN)/ceg validate
 	$(BIN)/ceg serve --port $(PORT)
 
-# Re-import the rows that come from ../shared/reference (hand-added rows are kept).
+# Re-import the rows that come from ../shared/reference and from the snapshots under data/raw
+# (hand-added rows are kept).
 data: install
 	$(BIN)/python scripts/import_reference.py
+	$(BIN)/python scripts/import_obsscaling.py
 	$(BIN)/ceg derive
 
 release: install
@@ -49,6 +51,7 @@ test: install $(CFF)/bin/cffconvert
 	./scripts/ensure_chromium.sh
 	$(BIN)/ceg validate --strict
 	$(BIN)/python scripts/import_reference.py --check
+	$(BIN)/python scripts/import_obsscaling.py --check
 	$(BIN)/frictionless validate datapackage.json
 	$(CFF)/bin/cffconvert --validate -i CITATION.cff
 	$(BIN)/python -m pytest
