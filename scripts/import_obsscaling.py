@@ -5,7 +5,7 @@ Three steps, as in a data pipeline:
 - **Load** the three files of the snapshot (hashes checked by :mod:`snapshots`) and Epoch AI's
   export (snapshot ``data/raw/epoch-ai-models``); nothing else is read;
 - **Process** them into rows of sources, benchmarks, settings, enhancements, models,
-  compute_estimates, benchmark_scores and comparisons (:mod:`obsscaling_rows`, :mod:`obsscaling_compare`);
+  compute_estimates, benchmark_scores, comparisons and comparison_components (:mod:`obsscaling_rows`, :mod:`obsscaling_compare`);
 - **Save**: imported rows replace the rows with the same key in ``data/``; every other row is kept.
   Files are rewritten atomically, sorted by key.
 
@@ -36,7 +36,8 @@ from snapshots import SnapshotError, open_snapshot  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = {"sources": "source_id", "benchmarks": "benchmark_id", "settings": "setting_id",
         "enhancements": "enhancement_id", "models": "model_id", "compute_estimates": "estimate_id",
-        "benchmark_scores": "score_id", "comparisons": "comparison_id"}
+        "benchmark_scores": "score_id", "comparisons": "comparison_id",
+        "comparison_components": "comparison_id"}
 BASE_COLUMNS = ["Model", "Model Family", "Model Size (B)", "Pretraining Data Size (T)", "FLOPs (1E21)"]
 
 
@@ -59,6 +60,7 @@ def process(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Every table's imported rows, keyed by table name."""
     meta = rows.catalogue(frames)
     scores = rows.score_rows(frames, meta)
+    comparisons = compare.comparison_rows(meta, scores)
     return {
         "sources": pd.DataFrame(maps.SOURCES),
         "benchmarks": rows.benchmark_rows(frames[maps.POST]),
@@ -67,7 +69,8 @@ def process(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "models": rows.model_table(meta),
         "compute_estimates": compare.compute_rows(meta, frames["epoch"]),
         "benchmark_scores": scores,
-        "comparisons": compare.comparison_rows(meta, scores),
+        "comparisons": comparisons,
+        "comparison_components": compare.component_rows(comparisons),
     }
 
 

@@ -103,7 +103,12 @@ GSM_SPECS = [
      "Majority of five sampled paths against one sampled path, the paper's own comparison (Sec. 4.3)."),
     ("few-shot-prompting", "cot-exemplars", "zero-shot-cot-greedy", "few-shot-8-cot-greedy",
      "Eight chain-of-thought exemplars against zero-shot chain of thought."),
+    ("self-consistency", "cot-sc", "few-shot-5-greedy", "few-shot-8-cot-sc-5",
+     "Chain of thought and a majority of five together against the five-shot answer-only ladder (the paper's "
+     "CoT + SC against Naive, Sec. 4.3); components: the chain-of-thought and self-consistency comparisons."),
 ]
+# combined comparison tag -> the tags of its parts (comparison_components)
+COMPONENTS = {"cot-sc": ("cot", "self-consistency")}
 
 
 def _comparison(cid, enhancement, benchmark, base_family, base_setting, family, setting, note):
@@ -132,17 +137,35 @@ def comparison_rows(meta: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _chat_comparisons(meta, have, family) -> list[dict]:
+def component_rows(comparisons: pd.DataFrame) -> pd.DataFrame:
+    """The parts of each combined comparison, where every part exists."""
+    ids = set(comparisons["comparison_id"])
     out = []
-    chats = meta[meta["model_id"].isin(maps.CHAT_BASES)]
+    for cid in sorted(ids):
+        _, tag, rest = cid.split(".", 2)
+        parts = [f"obsscaling.{part}.{rest}" for part in COMPONENTS.get(tag, ())]
+        if parts and all(p in ids for p in parts):
+            out += [{"comparison_id": cid, "component_comparison_id": p, "notes": None} for p in parts]
+    return pd.DataFrame(out, columns=["comparison_id", "component_comparison_id", "notes"])
+
+
+def _chat_comparisons(meta, have, family) -> list[dict]:
+    """Chat tuning per chat family whose models all have the same base family."""
+    out = []
+    chats = meta[meta["enhanced"] & ~meta["obs_family"].isin(maps.CLOSED_FAMILIES)]
     for chat_family, group in sorted(chats.groupby("family")):
-        base_family = family[maps.CHAT_BASES[group["model_id"].iloc[0]]]
+        bases = set(group["base_family"])
+        if len(bases) != 1 or None in bases or any(pd.isna(b) for b in bases):
+            continue
+        base_family = bases.pop()
+        named = group["model_id"].isin(maps.CHAT_BASES).all()
+        how = "named by the chat models' names" if named else "identified by the size, tokens and FLOPs the source gives"
         for benchmark in sorted(set(maps.STANDARD.values())):
             setting = "evalplus-greedy" if benchmark == "humaneval" else "openllm-leaderboard"
             if (base_family, setting, benchmark) in have and (chat_family, setting, benchmark) in have:
                 out.append(_comparison(
                     f"obsscaling.chat-tuning.{chat_family}.{benchmark}", "chat-tuning", benchmark, base_family,
                     setting, chat_family, setting,
-                    f"Chat models against their base family's ladder ({base_family}) on the same benchmark; "
-                    "a CEG below 1 means the tuning lowered the score."))
+                    f"Chat models against their base family's ladder ({base_family}, {how}) on the same "
+                    "benchmark; a CEG below 1 means the tuning lowered the score."))
     return out

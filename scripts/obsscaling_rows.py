@@ -173,7 +173,22 @@ def catalogue(frames: dict) -> pd.DataFrame:
     if missing:
         raise ImportProblem(f"{RAW}/{maps.POST}: Model: {sorted(missing)[0]} is not in {maps.BASE}")
     _check_chat_bases(meta)
+    meta["base_family"] = [_base_family(r, meta) for r in meta.to_dict("records")]
     return meta
+
+
+def _base_family(r: dict, meta: pd.DataFrame):
+    """The family a chat model is compared with: its named base's; else, when the instruct file's size,
+    tokens and FLOPs (the base's, Appx. B.1.2) equal those of models of exactly one base family, that
+    family; else none."""
+    if not r["enhanced"] or r["obs_family"] in maps.CLOSED_FAMILIES:
+        return None
+    base = meta[~meta["enhanced"]]
+    if isinstance(r["base"], str):
+        return base.loc[base["model_id"] == r["base"], "family"].iloc[0]
+    same = base[(base["size"] == r["size"]) & (base["tokens"] == r["tokens"]) & (base["flops"] == r["flops"])]
+    families = set(same["family"])
+    return families.pop() if len(families) == 1 else None
 
 
 def _check_chat_bases(meta: pd.DataFrame) -> None:
@@ -190,17 +205,34 @@ def _locator(file: str, model: str, column: str) -> str:
     return f'{maps.REPO_URL}/eval_results/{file}; row Model "{model}"; column "{column}"'
 
 
+def _comparable_families(meta: pd.DataFrame) -> set:
+    """Chat families whose models all have one and the same base family."""
+    chats = meta[meta["enhanced"]]
+    return {f for f, g in chats.groupby("family")
+            if g["base_family"].map(lambda b: isinstance(b, str)).all() and g["base_family"].nunique() == 1}
+
+
+def _chat_note(r: dict, comparable: set) -> str:
+    note = (f"Instruction-tuned or chat model (ObsScaling family {r['obs_family']}); size, tokens and FLOPs in "
+            "the source are its base model's.")
+    if isinstance(r["base"], str):
+        return note + " Base model as its name says; the source's size, tokens and FLOPs equal the base's."
+    if r["obs_family"] in maps.CLOSED_FAMILIES:
+        return note
+    if isinstance(r["base_family"], str):
+        note += (f" Base model not named by the source; its size, tokens and FLOPs there equal those of a "
+                 f"{r['base_family']} model and of no other family")
+        return note + (f", so it is compared with the {r['base_family']} ladder." if r["family"] in comparable
+                       else "; not every model of its family is identified, so no comparison is made.")
+    return note + (" Base model not named by the source and not identified by its size, tokens and FLOPs (no "
+                   "or several base families match), so no comparison is made.")
+
+
 def model_table(meta: pd.DataFrame) -> pd.DataFrame:
+    comparable = _comparable_families(meta)
     out = []
     for r in meta[~meta["model_id"].isin(maps.SHARED_MODELS)].to_dict("records"):
-        notes = []
-        if r["enhanced"]:
-            notes.append(f"Instruction-tuned or chat model (ObsScaling family {r['obs_family']}); size, tokens "
-                         "and FLOPs in the source are its base model's.")
-            if r["base"]:
-                notes.append("Base model as its name says; the source's size, tokens and FLOPs equal the base's.")
-            elif r["obs_family"] not in maps.CLOSED_FAMILIES:
-                notes.append("The source does not name its base model, so no comparison is made.")
+        notes = [_chat_note(r, comparable)] if r["enhanced"] else []
         if r["model_id"] in maps.SUSPECT:
             notes.append("Parameters left blank: " + maps.SUSPECT[r["model_id"]] + ".")
         size = None if r["model_id"] in maps.SUSPECT or r["size"] is None else float(f"{r['size'] * 1e9:.10g}")
