@@ -63,7 +63,7 @@ def process(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     comparisons = compare.comparison_rows(meta, scores)
     return {
         "sources": pd.DataFrame(maps.SOURCES),
-        "benchmarks": rows.benchmark_rows(frames[maps.POST]),
+        "benchmarks": rows.benchmark_rows(frames),
         "settings": pd.DataFrame(rows.SETTINGS),
         "enhancements": pd.DataFrame(rows.ENHANCEMENTS),
         "models": rows.model_table(meta),

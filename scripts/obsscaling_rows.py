@@ -89,10 +89,29 @@ STANDARD_BENCHMARKS = [
 ]
 
 
-def benchmark_rows(post: pd.DataFrame) -> pd.DataFrame:
-    """The new benchmarks; the number of items of each post-training benchmark is checked against
-    the denominators of its values in ``post``."""
-    out = list(STANDARD_BENCHMARKS)
+def _standard_benchmarks(frames: dict) -> list[dict]:
+    """The leaderboard benchmarks, with the number of questions where the values' denominators show it."""
+    out = []
+    for row in STANDARD_BENCHMARKS:
+        n = maps.STANDARD_ITEMS.get(row["benchmark_id"])
+        if n:
+            columns = [(f, c) for f in (maps.BASE, maps.INSTRUCT) for c, b in maps.STANDARD.items()
+                       if b == row["benchmark_id"] and c in frames[f].columns]
+            for file, column in columns:
+                _check_denominator(frames[file], column, n, file=file, exact_only=True)
+            row = row | {"n_items": n, "source_id": maps.DATA,
+                         "locator": f"{maps.REPO_URL}/eval_results/{maps.BASE}, column {columns[0][1]}",
+                         "notes": row["notes"].replace("size not read from a source", f"{n} questions: every "
+                                                       "value given to more than three decimals is a whole "
+                                                       "number of them (checked by the import)")}
+        out.append(row)
+    return out
+
+
+def benchmark_rows(frames: dict) -> pd.DataFrame:
+    """The new benchmarks; the number of items of each is checked against the denominators of its values."""
+    post = frames[maps.POST]
+    out = _standard_benchmarks(frames)
     out.append(_benchmark(
         GSM, "GSM8K (500-question subset used by ObsScaling)", "math", "accuracy (exact match of the final answer)",
         0, maps.GSM8K_SUBSET_ITEMS, f"{maps.REPO_URL}/eval_results/{maps.POST}, gsm8k_* columns",
@@ -116,6 +135,11 @@ def benchmark_rows(post: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _rounded(text: str) -> bool:
+    """A value given to three decimals or fewer (a rounded figure, not an exact share of questions)."""
+    return len(text.split(".")[-1]) <= 3 if "." in text else True
+
+
 def bbh_id(task: str) -> str:
     return "bbh-" + task.replace("_", "-")
 
@@ -125,15 +149,16 @@ def _bbh_task(column: str):
     return match.group(1) if match else None
 
 
-def _check_denominator(frame: pd.DataFrame, column: str, n: int, chance: float = 0.0) -> None:
+def _check_denominator(frame: pd.DataFrame, column: str, n: int, chance: float = 0.0, file: str = maps.POST,
+                       exact_only: bool = False) -> None:
     """Every value must be a whole number of questions out of ``n``, where a question may also count
     for the chance fraction of a point (as the BBH values show for answers the extraction could not
     parse): value x n x options is whole, options = 1 / chance (1 for free-form answers)."""
     options = round(1 / chance) if chance else 1
     for line, text in zip(range(2, len(frame) + 2), frame[column]):
-        units = float(text) * n * options if text else 0.0
+        units = float(text) * n * options if text and not (exact_only and _rounded(text)) else 0.0
         if abs(units - round(units)) > 1e-6 * options:
-            raise ImportProblem(f"{RAW}/{maps.POST}:{line}: {column}: {text} is not a whole number of the "
+            raise ImportProblem(f"{RAW}/{file}:{line}: {column}: {text} is not a whole number of the "
                                 f"{n} questions (chance {chance:.6g})")
 
 
@@ -297,6 +322,10 @@ def _check_norm(frame: pd.DataFrame, column: str, task: str) -> None:
                                 f"{chance:.6g} of utils/constants.py")
 
 
+ROUNDED_NOTE = ("Given to three decimals in the source, unlike the exact shares of questions of most rows: a "
+                "rounded figure reported elsewhere (e.g. by the developers), possibly under another protocol.")
+
+
 def score_rows(frames: dict, meta: pd.DataFrame) -> pd.DataFrame:
     """One row per used, non-empty cell; values in percent; the locator names file, row and column."""
     ids = dict(zip(meta["model"], meta["model_id"]))
@@ -316,7 +345,8 @@ def score_rows(frames: dict, meta: pd.DataFrame) -> pd.DataFrame:
                 "benchmark_id": benchmark, "setting_id": run, "enhancement_id": enhancement,
                 "score": float(f"{100 * value:.10g}"), "score_stderr": None, "setting_label": column,
                 "second_hand": run == "vendor-reported", "source_id": maps.DATA,
-                "locator": _locator(file, model, column), "notes": None})
+                "locator": _locator(file, model, column),
+                "notes": ROUNDED_NOTE if file != maps.POST and _rounded(text) and 0 < value < 1 else None})
     frame = pd.DataFrame(out)
     dup = frame[frame["score_id"].duplicated()]
     if not dup.empty:

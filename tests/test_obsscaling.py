@@ -132,10 +132,19 @@ def frames():
 
 
 def test_a_gsm8k_value_off_the_500_grid_stops_the_import(frames):
-    post = frames["base_llm_post_training_eval.csv"].copy()
-    post.loc[3, "gsm8k_cot_8_exact_match,flexible-extract"] = "0.1234"
+    bad = dict(frames)
+    bad["base_llm_post_training_eval.csv"] = frames["base_llm_post_training_eval.csv"].copy()
+    bad["base_llm_post_training_eval.csv"].loc[3, "gsm8k_cot_8_exact_match,flexible-extract"] = "0.1234"
     with pytest.raises(obsscaling_rows.ImportProblem, match=r"base_llm_post_training_eval.csv:5: gsm8k_cot_8"):
-        obsscaling_rows.benchmark_rows(post)
+        obsscaling_rows.benchmark_rows(bad)
+
+
+def test_a_winogrande_value_off_its_1267_grid_stops_the_import(frames):
+    bad = dict(frames)
+    bad["base_llm_benchmark_eval.csv"] = frames["base_llm_benchmark_eval.csv"].copy()
+    bad["base_llm_benchmark_eval.csv"].loc[0, "Winograd"] = "0.7403"
+    with pytest.raises(obsscaling_rows.ImportProblem, match=r"base_llm_benchmark_eval.csv:2: Winograd"):
+        obsscaling_rows.benchmark_rows(bad)
 
 
 def test_a_text_score_stops_the_import_naming_file_line_and_column(frames):
