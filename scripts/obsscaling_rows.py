@@ -344,7 +344,7 @@ def score_rows(frames: dict, meta: pd.DataFrame) -> pd.DataFrame:
                 "score_id": f"{maps.DATA}.{ids[model]}.{run}.{benchmark}", "model_id": ids[model],
                 "benchmark_id": benchmark, "setting_id": run, "enhancement_id": enhancement,
                 "score": float(f"{100 * value:.10g}"), "score_stderr": None, "setting_label": column,
-                "second_hand": run == "vendor-reported", "source_id": maps.DATA,
+                "second_hand": file != maps.POST, "source_id": maps.DATA,
                 "locator": _locator(file, model, column),
                 "notes": ROUNDED_NOTE if file != maps.POST and _rounded(text) and 0 < value < 1 else None})
     frame = pd.DataFrame(out)
