@@ -53,7 +53,7 @@ SORT = {"ceg_estimates": "evidence_order"}  # robust rows first, then larger CEG
 QUERIES = {
     "ceg_by_enhancement": {
         "title": "CEG by enhancement",
-        "description": "Every derived row of one enhancement (e.g. chain-of-thought, minerva, lats), robust rows "
+        "description": "Every derived row of one enhancement (e.g. chain-of-thought, chat-tuning, minerva, lats), robust rows "
                        "first, then largest CEG.",
         "sql": "select comparison_id, enhanced_model_id, benchmark_id, evidence, status, method, ceg, ceg_low, "
                "ceg_high, published_ceg, reason from ceg_estimates where enhancement_id = :enhancement_id "
@@ -67,6 +67,16 @@ QUERIES = {
                "left join compute_estimates c on c.model_id = m.model_id and c.preferred = 1 "
                "left join benchmark_scores s on s.model_id = m.model_id where m.model_id = :model_id "
                "order by s.benchmark_id, s.setting_id",
+    },
+    "family_ladder": {
+        "title": "A family's ladder on one benchmark",
+        "description": "Every model of a family with its preferred compute and score in one setting, smallest first "
+                       "(e.g. family llama-2, benchmark gsm8k-obsscaling-500, setting few-shot-5-greedy).",
+        "sql": "select m.model_id, c.training_compute_flop, c.method as compute_method, s.score, s.enhancement_id, "
+               "s.source_id, s.locator from models m join benchmark_scores s on s.model_id = m.model_id "
+               "left join compute_estimates c on c.model_id = m.model_id and c.preferred = 1 "
+               "where m.family = :family and s.benchmark_id = :benchmark_id and s.setting_id = :setting_id "
+               "order by c.training_compute_flop",
     },
     "derived_vs_stated": {
         "title": "Derived vs stated CEGs",

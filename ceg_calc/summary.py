@@ -30,6 +30,15 @@ def _table(frame: pd.DataFrame, markdown: bool) -> str:
     return frame.to_string(index=False)
 
 
+def _ladders(t: dict) -> pd.DataFrame:
+    """Per family: base (non-enhanced) models with a score and a preferred compute estimate."""
+    preferred = set(t["compute_estimates"].loc[t["compute_estimates"]["preferred"].astype(bool), "model_id"])
+    models = t["models"][~t["models"]["enhanced"].astype(bool)]
+    ready = models[models["model_id"].isin(preferred & set(t["benchmark_scores"]["model_id"]))]
+    out = ready.groupby("family")["model_id"].nunique().rename("sizes").reset_index()
+    return out.sort_values(["sizes", "family"], ascending=[False, True], ignore_index=True)
+
+
 def summarise(root: str | Path = ".", markdown: bool = False) -> str:
     """A text (or Markdown) summary of the package at ``root``, computed from its tables."""
     from ceg_calc.validate import read_valid_tables
@@ -58,12 +67,15 @@ def summarise(root: str | Path = ".", markdown: bool = False) -> str:
     none = t["ceg_estimates"][t["ceg_estimates"]["status"] == "none"]
     reasons = (none.assign(reason=none["reason"].str.split(";").str[0])
                .groupby("comparison_id")["reason"].agg(lambda r: "; ".join(sorted(set(r)))).reset_index())
+    ladders = _ladders(t)
     heading = (lambda s: f"### {s}") if markdown else (lambda s: f"{s}\n{'-' * len(s)}")
     parts = [heading("Rows per table"), _table(counts, markdown),
              heading("Evidence (method version 3)"), _table(evidence, markdown),
              heading("The survey's headline"), headline_sentence(t["enhancement_summary"]),
              heading("Per category"), _table(per_cat, markdown),
              heading("Per enhancement"), _table(per_enh, markdown),
+             heading(f"Ladders: {int((ladders['sizes'] >= 3).sum())} families with three or more base models "
+                     "that have scores and compute"), _table(ladders, markdown),
              heading(f"Comparison rows without a CEG ({len(none)} rows in {len(reasons)} comparisons)"),
              _table(reasons, markdown)]
     return "\n\n".join(parts) + "\n"

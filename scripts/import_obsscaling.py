@@ -1,0 +1,108 @@
+"""Import the ObsScaling evaluation results (snapshot ``data/raw/obsscaling``) into ``data/``.
+
+Three steps, as in a data pipeline:
+
+- **Load** the three files of the snapshot (hashes checked by :mod:`snapshots`) and Epoch AI's
+  export (snapshot ``data/raw/epoch-ai-models``); nothing else is read;
+- **Process** them into rows of sources, benchmarks, settings, enhancements, models,
+  compute_estimates, benchmark_scores, comparisons and comparison_components (:mod:`obsscaling_rows`, :mod:`obsscaling_compare`);
+- **Save**: imported rows replace the rows with the same key in ``data/``; every other row is kept.
+  Files are rewritten atomically, sorted by key.
+
+Rules (docs/obsscaling.md): scores use flexible answer extraction everywhere (strict extraction
+scores zero-shot and few-shot BBH answers near 0 because it expects the exemplars' format);
+``,norm`` columns are not used; a family's ladder uses one compute method (six-n-d from the
+source's FLOPs when the source gives FLOPs for any model of the family, else Epoch AI's).
+
+Run ``python scripts/import_obsscaling.py [--check]``; ``--check`` writes nothing and exits 1 when
+``data/`` differs from what the import would write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import obsscaling_maps as maps  # noqa: E402
+import obsscaling_compare as compare  # noqa: E402
+import obsscaling_rows as rows  # noqa: E402
+from import_reference import ImportError_, merged_text  # noqa: E402
+from snapshots import SnapshotError, open_snapshot  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+KEYS = {"sources": "source_id", "benchmarks": "benchmark_id", "settings": "setting_id",
+        "enhancements": "enhancement_id", "models": "model_id", "compute_estimates": "estimate_id",
+        "benchmark_scores": "score_id", "comparisons": "comparison_id",
+        "comparison_components": "comparison_id"}
+BASE_COLUMNS = ["Model", "Model Family", "Model Size (B)", "Pretraining Data Size (T)", "FLOPs (1E21)"]
+
+
+def load(raw: Path | None = None) -> dict[str, pd.DataFrame]:
+    """The snapshot's three files and Epoch's export, every cell as text."""
+    kwargs = {} if raw is None else {"raw": raw}
+    files = open_snapshot("obsscaling", **kwargs)
+    epoch = open_snapshot("epoch-ai-models", **kwargs)["all_ai_models.csv"]
+    frames = {name: pd.read_csv(files[name], dtype=str, keep_default_na=False)
+              for name in (maps.BASE, maps.POST, maps.INSTRUCT)}
+    for name in (maps.BASE, maps.INSTRUCT):
+        missing = [c for c in BASE_COLUMNS if c not in frames[name].columns]
+        if missing:
+            raise rows.ImportProblem(f"data/raw/obsscaling/{name}: missing column(s) {', '.join(missing)}")
+    frames["epoch"] = pd.read_csv(epoch, dtype=str, keep_default_na=False)
+    return frames
+
+
+def process(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Every table's imported rows, keyed by table name."""
+    meta = rows.catalogue(frames)
+    scores = rows.score_rows(frames, meta)
+    comparisons = compare.comparison_rows(meta, scores)
+    return {
+        "sources": pd.DataFrame(maps.SOURCES),
+        "benchmarks": rows.benchmark_rows(frames),
+        "settings": pd.DataFrame(rows.SETTINGS),
+        "enhancements": pd.DataFrame(rows.ENHANCEMENTS),
+        "models": rows.model_table(meta),
+        "compute_estimates": compare.compute_rows(meta, frames["epoch"]),
+        "benchmark_scores": scores,
+        "comparisons": comparisons,
+        "comparison_components": compare.component_rows(comparisons),
+    }
+
+
+def run(check: bool, root: Path = ROOT) -> int:
+    sys.path.insert(0, str(ROOT))
+    from ceg_calc.derive import write_atomic
+
+    tables = process(load())
+    status = 0
+    for name, frame in tables.items():
+        path = root / "data" / f"{name}.csv"
+        text = merged_text(path, frame, KEYS[name])
+        if check:
+            if text != path.read_text(encoding="utf-8"):
+                print(f"data/{name}.csv differs from the ObsScaling import; run `make data`", file=sys.stderr)
+                status = 1
+        else:
+            write_atomic(path, text)
+            print(f"data/{name}.csv: {len(frame)} imported rows")
+    return status
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when data/ differs")
+    args = parser.parse_args(argv)
+    try:
+        return run(args.check)
+    except (rows.ImportProblem, SnapshotError, ImportError_) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
