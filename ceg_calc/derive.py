@@ -131,11 +131,41 @@ def _shared_point(model_id, baseline_ids, models: dict, compute: dict) -> int:
     return owners.index(owner) if owner in owners else -1
 
 
-def _side(scores, models, comparison, side):
+class _Groups:
+    """The rows of a table by the values of ``keys``, grouped once: each comparison then looks
+    its rows up instead of scanning the whole table (which made assembly grow with
+    comparisons x rows)."""
+
+    def __init__(self, frame: pd.DataFrame, keys: list):
+        self.empty = frame.iloc[:0]
+        self.groups = {key: group for key, group in frame.groupby(keys, sort=False)}
+
+    def get(self, *key) -> pd.DataFrame:
+        return self.groups.get(key, self.empty)
+
+
+class _Costs:
+    """Fine-tuning fraction and inference multiplier of (enhancement, model), looked up once
+    per pair (many comparisons share one)."""
+
+    def __init__(self, costs: pd.DataFrame):
+        self.by_enhancement = _Groups(costs, ["enhancement_id"])
+        self.known: dict = {}
+
+    def of(self, enhancement_id, model_id) -> tuple:
+        key = (enhancement_id, model_id)
+        if key not in self.known:
+            costs = self.by_enhancement.get(enhancement_id)
+            inference = None if costs.empty else _cost(costs, enhancement_id, model_id, "inference-multiplier")
+            self.known[key] = (None if costs.empty else _finetune_fraction(costs, enhancement_id, model_id),
+                               None if inference is None else inference["value"])
+        return self.known[key]
+
+
+def _side(scores: _Groups, models, comparison, side):
     family = comparison[f"{side}_family"]
-    chosen = scores[(scores["benchmark_id"] == comparison["benchmark_id"])
-                    & (scores["setting_id"] == comparison[f"{side}_setting_id"])
-                    & (scores["source_id"] == comparison[f"{side}_source_id"])]
+    chosen = scores.get(comparison["benchmark_id"], comparison[f"{side}_setting_id"],
+                        comparison[f"{side}_source_id"])
     return chosen[chosen["model_id"].map(lambda m: models.get(m, {}).get("family")) == family]
 
 
@@ -147,7 +177,9 @@ def _plan(loaded) -> list[Row]:
     enhancements = _index(t["enhancements"], "enhancement_id")
     preferred = t["compute_estimates"][t["compute_estimates"]["preferred"].astype(bool)]
     compute = _index(preferred, "model_id")
-    scores, costs, published = t["benchmark_scores"], t["costs"], t["published_estimates"]
+    scores = _Groups(t["benchmark_scores"], ["benchmark_id", "setting_id", "source_id"])
+    costs = _Costs(t["costs"])
+    published = t["published_estimates"]
 
     rows = []
     for comparison in t["comparisons"].sort_values("comparison_id").to_dict("records"):
@@ -168,10 +200,9 @@ def _plan(loaded) -> list[Row]:
                 "baseline_family": comparison["baseline_family"], "baseline_points": len(with_compute),
                 "baseline_score_ids": " ".join(sorted(with_compute["score_id"])),
                 "enhanced_score_id": score["score_id"],
-                "finetune_fraction": _finetune_fraction(costs, comparison["enhancement_id"], model_id),
             }
-            inference = _cost(costs, comparison["enhancement_id"], model_id, "inference-multiplier")
-            values["inference_multiplier"] = None if inference is None else inference["value"]
+            values["finetune_fraction"], values["inference_multiplier"] = costs.of(comparison["enhancement_id"],
+                                                                                  model_id)
             if stated is not None:
                 values.update(published_ceg=stated["ceg"], published_form=stated["form"],
                               published_id=stated["published_id"])
