@@ -346,6 +346,9 @@ def derive_package(root: str | Path = ".", draws: int = 10_000, seed: int = 0) -
     resource = loaded.package.resource(DERIVED)
     path = loaded.package.root / resource.path
     write_atomic(path, render_csv(frame, resource))
+    from ceg_calc.fingerprint import write_fingerprint
+
+    write_fingerprint(loaded.package, draws, seed)  # written last: it vouches for the tables above
     return path, frame
 
 

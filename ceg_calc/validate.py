@@ -91,7 +91,8 @@ def check_keys_and_rules(loaded: LoadedPackage) -> None:
         loaded.report.extend(problems)
 
 
-def validate_package(root: str | Path = ".", strict: bool = False, drift: bool = True) -> Report:
+def validate_package(root: str | Path = ".", strict: bool = False, drift: bool = True,
+                     full_drift: bool = False) -> Report:
     """Validate the data package at ``root``.
 
     Parameters
@@ -101,7 +102,11 @@ def validate_package(root: str | Path = ".", strict: bool = False, drift: bool =
     strict : bool
         Also run Frictionless' own validation and merge its findings.
     drift : bool
-        Compare the committed derived table with a fresh derivation.
+        Compare the committed derived table with a fresh derivation. The derivation is skipped
+        when the fingerprint ``ceg derive`` recorded matches the package's files and code
+        (:mod:`ceg_calc.fingerprint`).
+    full_drift : bool
+        Derive afresh even when the fingerprint matches (implied by ``strict``).
 
     Returns
     -------
@@ -117,7 +122,7 @@ def validate_package(root: str | Path = ".", strict: bool = False, drift: bool =
     loaded = load_package(package)
     check_keys_and_rules(loaded)
     if drift and loaded.report.valid:
-        loaded.report.extend(_drift(loaded))
+        loaded.report.extend(_drift(loaded, full=full_drift or strict))
     if strict:
         from ceg_calc.strict import frictionless_problems
 
@@ -130,7 +135,12 @@ def validate_package(root: str | Path = ".", strict: bool = False, drift: bool =
     return loaded.report
 
 
-def _drift(loaded: LoadedPackage) -> list:
+def _drift(loaded: LoadedPackage, full: bool) -> list:
+    """Check 5; unless ``full``, nothing to recompute when the recorded fingerprint matches."""
+    from ceg_calc.fingerprint import drift_check_is_current
+
+    if not full and drift_check_is_current(loaded.package):
+        return []
     from ceg_calc.derive import drift_problems
 
     return drift_problems(loaded)
