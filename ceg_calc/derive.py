@@ -60,24 +60,29 @@ def _present(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
 
 
-def _published_for(comparison, published: pd.DataFrame):
+def _published_for(comparison, published: list):
+    """The stated CEG (a record of ``published_estimates``) for the comparison, or None."""
     if _present(comparison.get("published_id")):
-        match = published[published["published_id"] == comparison["published_id"]]
+        match = [r for r in published if r["published_id"] == comparison["published_id"]]
     else:
-        match = published[(published["enhancement_id"] == comparison["enhancement_id"])
-                          & (published["benchmark_id"] == comparison["benchmark_id"])]
-    return None if match.empty else match.sort_values("published_id").iloc[0]
+        match = [r for r in published if r["enhancement_id"] == comparison["enhancement_id"]
+                 and r["benchmark_id"] == comparison["benchmark_id"]]
+    return min(match, key=lambda r: r["published_id"]) if match else None
 
 
-def _cost(costs: pd.DataFrame, enhancement_id, model_id, quantity):
-    """The stated cost for the enhancement: a row for this model first, then a general one;
-    first-hand before second-hand; then by cost_id."""
-    rows = costs[(costs["enhancement_id"] == enhancement_id) & (costs["quantity"] == quantity)]
-    rows = rows[rows["model_id"].isna() | (rows["model_id"] == model_id)]
-    if rows.empty:
+def _for_model(costs: list, enhancement_id, model_id) -> list:
+    """The cost records of the enhancement that hold for the model: its own and the general ones."""
+    return [r for r in costs if r["enhancement_id"] == enhancement_id
+            and (not _present(r["model_id"]) or r["model_id"] == model_id)]
+
+
+def _cost(costs: list, enhancement_id, model_id, quantity):
+    """The stated cost (a record of ``costs``) for the enhancement: a row for this model first,
+    then a general one; first-hand before second-hand; then by cost_id."""
+    rows = [r for r in _for_model(costs, enhancement_id, model_id) if r["quantity"] == quantity]
+    if not rows:
         return None
-    rows = rows.assign(general=rows["model_id"].isna(), hand=rows["second_hand"].astype(bool))
-    return rows.sort_values(["general", "hand", "cost_id"]).iloc[0]
+    return min(rows, key=lambda r: (not _present(r["model_id"]), bool(r["second_hand"]), r["cost_id"]))
 
 
 def _flop(row) -> float:
@@ -91,20 +96,20 @@ def _finetune_fraction(costs, enhancement_id, model_id):
     compute one first-hand source states (stages such as supervised fine-tuning then RL add
     up); a fraction stated second-hand; one computed from second-hand compute figures.
     """
-    rows = costs[(costs["enhancement_id"] == enhancement_id)
-                 & (costs["model_id"].isna() | (costs["model_id"] == model_id))]
+    rows = _for_model(costs, enhancement_id, model_id)
     candidates = []
-    for _, r in rows[rows["quantity"] == "finetune-fraction"].iterrows():
-        value = r["value"] / (100.0 if r["unit"] == "percent" else 1.0)
-        candidates.append((bool(r["second_hand"]), 0, r["cost_id"], value))
-    for source_id, group in rows.groupby("source_id", sort=True):
-        tuned = group[group["quantity"] == "finetune-compute"]
-        base = group[group["quantity"] == "pretraining-compute"]
-        if tuned.empty or base.empty:
+    for r in rows:
+        if r["quantity"] == "finetune-fraction":
+            value = r["value"] / (100.0 if r["unit"] == "percent" else 1.0)
+            candidates.append((bool(r["second_hand"]), 0, r["cost_id"], value))
+    for source_id in sorted({r["source_id"] for r in rows}):
+        tuned = [r for r in rows if r["source_id"] == source_id and r["quantity"] == "finetune-compute"]
+        base = [r for r in rows if r["source_id"] == source_id and r["quantity"] == "pretraining-compute"]
+        if not tuned or not base:
             continue
-        hand = bool(tuned["second_hand"].any() or base["second_hand"].any())
-        total = sum(_flop(r) for _, r in tuned.iterrows())
-        candidates.append((hand, 1, source_id, total / _flop(base.sort_values("cost_id").iloc[0])))
+        hand = any(bool(r["second_hand"]) for r in tuned + base)
+        total = sum(_flop(r) for r in tuned)
+        candidates.append((hand, 1, source_id, total / _flop(min(base, key=lambda r: r["cost_id"]))))
     return min(candidates)[3] if candidates else None
 
 
@@ -132,16 +137,18 @@ def _shared_point(model_id, baseline_ids, models: dict, compute: dict) -> int:
 
 
 class _Groups:
-    """The rows of a table by the values of ``keys``, grouped once: each comparison then looks
-    its rows up instead of scanning the whole table (which made assembly grow with
-    comparisons x rows)."""
+    """The rows of a table (as records) by the values of ``keys``, grouped once: each comparison
+    then looks its rows up instead of scanning the whole table, which made assembly grow with
+    comparisons x rows, and plain records instead of pandas selections on every comparison,
+    which cost milliseconds each."""
 
     def __init__(self, frame: pd.DataFrame, keys: list):
-        self.empty = frame.iloc[:0]
-        self.groups = {key: group for key, group in frame.groupby(keys, sort=False)}
+        self.groups: dict = {}
+        for record in frame.to_dict("records"):
+            self.groups.setdefault(tuple(record[k] for k in keys), []).append(record)
 
-    def get(self, *key) -> pd.DataFrame:
-        return self.groups.get(key, self.empty)
+    def get(self, *key) -> list:
+        return self.groups.get(key, [])
 
 
 class _Costs:
@@ -156,17 +163,19 @@ class _Costs:
         key = (enhancement_id, model_id)
         if key not in self.known:
             costs = self.by_enhancement.get(enhancement_id)
-            inference = None if costs.empty else _cost(costs, enhancement_id, model_id, "inference-multiplier")
-            self.known[key] = (None if costs.empty else _finetune_fraction(costs, enhancement_id, model_id),
+            inference = _cost(costs, enhancement_id, model_id, "inference-multiplier")
+            self.known[key] = (_finetune_fraction(costs, enhancement_id, model_id),
                                None if inference is None else inference["value"])
         return self.known[key]
 
 
-def _side(scores: _Groups, models, comparison, side):
+def _side(scores: _Groups, models, comparison, side) -> list:
+    """The score records of one side of a comparison, sorted by model and score id."""
     family = comparison[f"{side}_family"]
     chosen = scores.get(comparison["benchmark_id"], comparison[f"{side}_setting_id"],
                         comparison[f"{side}_source_id"])
-    return chosen[chosen["model_id"].map(lambda m: models.get(m, {}).get("family")) == family]
+    return sorted((r for r in chosen if models.get(r["model_id"], {}).get("family") == family),
+                  key=lambda r: (r["model_id"], r["score_id"]))
 
 
 def _plan(loaded) -> list[Row]:
@@ -179,18 +188,19 @@ def _plan(loaded) -> list[Row]:
     compute = _index(preferred, "model_id")
     scores = _Groups(t["benchmark_scores"], ["benchmark_id", "setting_id", "source_id"])
     costs = _Costs(t["costs"])
-    published = t["published_estimates"]
+    published = t["published_estimates"].to_dict("records")
 
     rows = []
     for comparison in t["comparisons"].sort_values("comparison_id").to_dict("records"):
         benchmark = benchmarks[comparison["benchmark_id"]]
-        baseline = _side(scores, models, comparison, "baseline").sort_values(["model_id", "score_id"])
-        enhanced = _side(scores, models, comparison, "enhanced").sort_values(["model_id", "score_id"])
+        baseline = _side(scores, models, comparison, "baseline")
+        enhanced = _side(scores, models, comparison, "enhanced")
         stated = _published_for(comparison, published)
-        with_compute = baseline[baseline["model_id"].isin(compute)]
-        missing = sorted(set(baseline["model_id"]) - set(compute))
+        with_compute = [r for r in baseline if r["model_id"] in compute]
+        baseline_ids = [r["model_id"] for r in with_compute]
+        missing = sorted({r["model_id"] for r in baseline} - set(compute))
         method = comparison["method"]
-        for score in enhanced.to_dict("records"):
+        for score in enhanced:
             model_id = score["model_id"]
             values = {
                 "comparison_id": comparison["comparison_id"], "enhanced_model_id": model_id,
@@ -198,7 +208,7 @@ def _plan(loaded) -> list[Row]:
                 "category": enhancements[comparison["enhancement_id"]]["category"],
                 "method": method, "method_version": METHOD_VERSION, "enhanced_score": score["score"],
                 "baseline_family": comparison["baseline_family"], "baseline_points": len(with_compute),
-                "baseline_score_ids": " ".join(sorted(with_compute["score_id"])),
+                "baseline_score_ids": " ".join(sorted(r["score_id"] for r in with_compute)),
                 "enhanced_score_id": score["score_id"],
             }
             values["finetune_fraction"], values["inference_multiplier"] = costs.of(comparison["enhancement_id"],
@@ -206,8 +216,8 @@ def _plan(loaded) -> list[Row]:
             if stated is not None:
                 values.update(published_ceg=stated["ceg"], published_form=stated["form"],
                               published_id=stated["published_id"])
-            if len(with_compute):
-                flops = with_compute["model_id"].map(lambda m: compute[m]["training_compute_flop"])
+            if with_compute:
+                flops = np.array([compute[m]["training_compute_flop"] for m in baseline_ids], dtype=float)
                 values["baseline_compute_min_flop"] = float(flops.min())
                 values["baseline_compute_max_flop"] = float(flops.max())
             row = Row(values, method=method)
@@ -218,25 +228,25 @@ def _plan(loaded) -> list[Row]:
                 row.notes.insert(0, f"no training-compute estimate for the enhanced model {model_id}")
                 continue
             values["enhanced_compute_flop"] = compute[model_id]["training_compute_flop"]
-            if with_compute.empty or (method != "lower-bound" and with_compute["model_id"].nunique() < 2):
+            if not with_compute or (method != "lower-bound" and len(set(baseline_ids)) < 2):
                 row.notes.insert(0, f"{len(with_compute)} baseline point(s) with compute; "
                                     f"method {method} needs at least {1 if method == 'lower-bound' else 2}")
                 continue
-            if with_compute["model_id"].duplicated().any():
+            if len(set(baseline_ids)) < len(baseline_ids):
                 row.notes.insert(0, "a baseline model has two scores in the same source and setting")
                 continue
             try:
                 row.task = make_tasks(
-                    flops.to_numpy(float), with_compute["score"].to_numpy(float),
+                    flops, np.array([r["score"] for r in with_compute], dtype=float),
                     values["enhanced_compute_flop"], score["score"], method=method,
                     higher_is_better=bool(benchmark["higher_is_better"]),
-                    baseline_log10_sd=[compute_log10_sd(compute[m]) for m in with_compute["model_id"]],
+                    baseline_log10_sd=[compute_log10_sd(compute[m]) for m in baseline_ids],
                     enhanced_log10_sd=compute_log10_sd(compute[model_id]),
-                    score_stderr=[_score_stderr(r, benchmark) for r in with_compute.to_dict("records")],
+                    score_stderr=[_score_stderr(r, benchmark) for r in with_compute],
                     enhanced_score_stderr=_score_stderr(score, benchmark),
                     chance_score=benchmark["chance_score"] if _present(benchmark["chance_score"]) else None,
                     perfect_score=benchmark["max_score" if benchmark["higher_is_better"] else "min_score"],
-                    shared_compute=_shared_point(model_id, list(with_compute["model_id"]), models, compute),
+                    shared_compute=_shared_point(model_id, baseline_ids, models, compute),
                 )[0]
             except EstimationError as exc:
                 row.notes.insert(0, str(exc))
