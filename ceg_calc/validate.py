@@ -7,7 +7,8 @@ Order of checks (a cell gets at most one problem, the first found):
 3. primary and foreign keys (:mod:`ceg_calc.keys`);
 4. constraints and cross-field / cross-table rules in Pandera (:mod:`ceg_calc.pandera_schemas`,
    :mod:`ceg_calc.rules`);
-5. drift: the committed derived table must equal a fresh derivation (:mod:`ceg_calc.derive`);
+5. drift: the committed derived table must equal a fresh derivation (:mod:`ceg_calc.derive`),
+   skipped when the fingerprint ``ceg derive`` recorded still matches (:mod:`ceg_calc.fingerprint`);
 6. with ``strict``, the findings of ``frictionless validate`` (:mod:`ceg_calc.strict`).
 
 Validation reads only; it never writes to ``data/``.
