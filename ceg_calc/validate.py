@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from ceg_calc.cells import type_frame
+from ceg_calc.cells import THREADS_FROM, type_frame
 from ceg_calc.csvread import read_raw
 from ceg_calc.errors import ValidationFailed
 from ceg_calc.keys import foreign_key_problems, primary_key_problems
@@ -88,7 +88,11 @@ def check_keys_and_rules(loaded: LoadedPackage) -> None:
     the GIL: they run on the machine's cores, and their problems are reported in order.
     """
     checks = _key_checks(loaded) + [partial(_rule_problems, loaded, name) for name in loaded.tables]
-    for problems in thread_map(lambda check: check(), checks):
+    if sum(len(frame) for frame in loaded.tables.values()) < THREADS_FROM:
+        results = [check() for check in checks]  # small tables: threads cost more than they save
+    else:
+        results = thread_map(lambda check: check(), checks)
+    for problems in results:
         loaded.report.extend(problems)
 
 
