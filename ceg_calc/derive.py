@@ -341,6 +341,22 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def _source_tables(root):
+    """The package's typed tables, validated unless the sources are those the last derivation
+    validated (:func:`ceg_calc.fingerprint.sources_are_unchanged`); then only read and typed."""
+    from ceg_calc.fingerprint import derived_paths, sources_are_unchanged
+    from ceg_calc.package import DataPackage
+    from ceg_calc.validate import load_package, read_valid_tables
+
+    package = DataPackage(root)
+    if sources_are_unchanged(package):
+        loaded = load_package(package)
+        skip = derived_paths(package)
+        if all(p.file in skip for p in loaded.report.problems):
+            return loaded
+    return read_valid_tables(root, skip=(DERIVED,))
+
+
 def derive_package(root: str | Path = ".", draws: int = 10_000, seed: int = 0) -> tuple[Path, pd.DataFrame]:
     """Derive ``data/ceg_estimates.csv`` of the package at ``root`` and write it atomically.
 
@@ -349,9 +365,7 @@ def derive_package(root: str | Path = ".", draws: int = 10_000, seed: int = 0) -
     ValidationFailed
         When the package's source tables do not pass validation (nothing is written).
     """
-    from ceg_calc.validate import read_valid_tables
-
-    loaded = read_valid_tables(root, skip=(DERIVED,))
+    loaded = _source_tables(root)
     frame = derive_frame(loaded, draws=draws, seed=seed)
     resource = loaded.package.resource(DERIVED)
     path = loaded.package.root / resource.path

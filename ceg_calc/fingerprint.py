@@ -20,6 +20,9 @@ contributor's ``ceg derive`` vouches for; it does not protect against a forged f
 Libraries that draw random numbers (numpy) are not hashed: a numpy upgrade that changes the
 draws is caught by the full check in CI, not by the fingerprint.
 
+The same record spares ``ceg derive`` its validation when only the derived tables differ from
+what it last read (:func:`sources_are_unchanged`): the derivation is still computed afresh.
+
 The file is small JSON with one SHA-256 per input, so ``git diff`` shows which input moved.
 """
 
@@ -114,3 +117,25 @@ def drift_check_is_current(package: DataPackage) -> bool:
 
     defaults = inspect.signature(derive_frame).parameters
     return derivation_is_current(package, defaults["draws"].default, defaults["seed"].default)
+
+
+def derived_paths(package: DataPackage) -> set:
+    """Paths of the tables ``ceg derive`` writes."""
+    from ceg_calc import derive
+
+    names = getattr(derive, "DERIVED_TABLES", (derive.DERIVED,))
+    return {package.resources[name].path for name in names if name in package.resources}
+
+
+def sources_are_unchanged(package: DataPackage) -> bool:
+    """True when every input but the derived tables — descriptor, schemas, source tables, code —
+    is byte for byte what the last ``ceg derive`` read. That derivation validated them (it refuses
+    an invalid package), so deriving again need not re-run the checks."""
+    stored = recorded(package)
+    if stored is None or stored.get("format") != FORMAT or stored.get("code_sha256") != code_digest():
+        return False
+    skip = derived_paths(package)
+    now = fingerprint(package, stored.get("draws", 0), stored.get("seed", 0))["files_sha256"]
+    then = stored.get("files_sha256") or {}
+    return ({k: v for k, v in now.items() if k not in skip} == {k: v for k, v in then.items() if k not in skip}
+            and None not in now.values())

@@ -125,3 +125,51 @@ def test_an_unreadable_fingerprint_means_recompute(derived, recomputations):
     assert validate_package(derived).valid
     assert len(recomputations) == 1
     assert json.loads(json.dumps(recorded(DataPackage(derived)) or {})) == {}
+
+
+@pytest.fixture
+def full_validations(monkeypatch):
+    """Counts the full validations ``ceg derive`` runs before deriving."""
+    import ceg_calc.validate
+
+    calls = []
+    real = ceg_calc.validate.read_valid_tables
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ceg_calc.validate, "read_valid_tables", counted)
+    return calls
+
+
+def test_derive_skips_the_checks_of_unchanged_sources(derived, full_validations):
+    before = (derived / "data" / "ceg_estimates.csv").read_bytes()
+    derive_package(derived)
+    assert full_validations == []
+    assert (derived / "data" / "ceg_estimates.csv").read_bytes() == before
+
+
+def test_derive_checks_changed_sources_and_refuses_invalid_ones(derived, full_validations):
+    with open(derived / "data" / "benchmark_scores.csv", "a", encoding="utf-8", newline="") as f:
+        f.write("s9,toy-1b,toy-math,few-shot-greedy,,abc,,Few-shot,false,paper-a,Table 2,\n")
+    before = (derived / "data" / "ceg_estimates.csv").read_bytes()
+    result = CliRunner().invoke(cli, ["derive", str(derived)])
+    assert result.exit_code == 1
+    assert "data/benchmark_scores.csv:7: score:" in result.output
+    assert len(full_validations) == 1
+    assert (derived / "data" / "ceg_estimates.csv").read_bytes() == before
+
+
+def test_derive_checks_again_when_a_schema_changes(derived, full_validations):
+    path = derived / "schemas" / "benchmark_scores.json"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # other bytes, same schema
+    derive_package(derived)
+    assert len(full_validations) == 1
+
+
+def test_derive_ignores_a_broken_derived_table_on_the_fast_path(derived, full_validations):
+    replace_in(derived / "data" / "ceg_estimates.csv", ",3.16228,", ",oops,")
+    derive_package(derived)
+    assert full_validations == []
+    assert validate_package(derived, full_drift=True).valid
