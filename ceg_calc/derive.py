@@ -166,6 +166,22 @@ def derive_tables(loaded, draws: int = 10_000, seed: int = 0, policy: Policy = D
     return {name: frames[name] for name in DERIVED_TABLES}
 
 
+def _source_tables(root):
+    """The package's typed tables, validated unless the sources are those the last derivation
+    validated (:func:`ceg_calc.fingerprint.sources_are_unchanged`); then only read and typed."""
+    from ceg_calc.fingerprint import derived_paths, sources_are_unchanged
+    from ceg_calc.package import DataPackage
+    from ceg_calc.validate import load_package, read_valid_tables
+
+    package = DataPackage(root)
+    if sources_are_unchanged(package):
+        loaded = load_package(package)
+        skip = derived_paths(package)
+        if all(p.file in skip for p in loaded.report.problems):
+            return loaded
+    return read_valid_tables(root, skip=DERIVED_TABLES)
+
+
 def derive_package(root: str | Path = ".", draws: int = 10_000, seed: int = 0) -> tuple[Path, pd.DataFrame]:
     """Derive every table of :data:`DERIVED_TABLES` of the package at ``root``; each file is written
     atomically, and nothing is written unless all derive. Returns the path and frame of ``ceg_estimates``.
@@ -175,13 +191,14 @@ def derive_package(root: str | Path = ".", draws: int = 10_000, seed: int = 0) -
     ValidationFailed
         When the package's source tables do not pass validation (nothing is written).
     """
-    from ceg_calc.validate import read_valid_tables
-
-    loaded = read_valid_tables(root, skip=DERIVED_TABLES)
+    loaded = _source_tables(root)
     frames = derive_tables(loaded, draws=draws, seed=seed)
     texts = {name: render_csv(frame, loaded.package.resource(name)) for name, frame in frames.items()}
     for name, text in texts.items():
         write_atomic(loaded.package.root / loaded.package.resource(name).path, text)
+    from ceg_calc.fingerprint import write_fingerprint
+
+    write_fingerprint(loaded.package, draws, seed)  # written last: it vouches for the tables above
     return loaded.package.root / loaded.package.resource(DERIVED).path, frames[DERIVED]
 
 

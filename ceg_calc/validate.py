@@ -8,7 +8,8 @@ Order of checks (a cell gets at most one problem, the first found):
 4. constraints and cross-field / cross-table rules in Pandera (:mod:`ceg_calc.pandera_schemas`,
    :mod:`ceg_calc.rules`);
 5. drift: every committed derived table (:data:`ceg_calc.derive.DERIVED_TABLES`) must equal a
-   fresh derivation (:mod:`ceg_calc.derive`);
+   fresh derivation (:mod:`ceg_calc.derive`), skipped when the fingerprint ``ceg derive``
+   recorded still matches (:mod:`ceg_calc.fingerprint`);
 6. with ``strict``, the findings of ``frictionless validate`` (:mod:`ceg_calc.strict`).
 
 Validation reads only; it never writes to ``data/``.
@@ -20,13 +21,12 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from ceg_calc.cells import type_frame
+from ceg_calc.cells import THREADS_FROM, type_frame
 from ceg_calc.csvread import read_raw
 from ceg_calc.errors import DescriptorInvalid, ValidationFailed
 from ceg_calc.keys import foreign_key_problems, primary_key_problems
 from ceg_calc.package import DataPackage
 from ceg_calc.parallel import thread_map
-from ceg_calc.pandera_schemas import run_pandera, table_schema
 from ceg_calc.report import Report
 from ceg_calc.rules import rules_for
 
@@ -75,6 +75,8 @@ def _key_checks(loaded: LoadedPackage) -> list:
 
 def _rule_problems(loaded: LoadedPackage, name: str) -> list:
     """Check 4 for one table: its Pandera schema, with the table's rules."""
+    from ceg_calc.pandera_schemas import run_pandera, table_schema  # Pandera's import is a fifth of a second
+
     resource = loaded.package.resource(name)
     rules = rules_for(name, loaded.tables)
     schema = table_schema(resource, rules)
@@ -88,11 +90,16 @@ def check_keys_and_rules(loaded: LoadedPackage) -> None:
     the GIL: they run on the machine's cores, and their problems are reported in order.
     """
     checks = _key_checks(loaded) + [partial(_rule_problems, loaded, name) for name in loaded.tables]
-    for problems in thread_map(lambda check: check(), checks):
+    if sum(len(frame) for frame in loaded.tables.values()) < THREADS_FROM:
+        results = [check() for check in checks]  # small tables: threads cost more than they save
+    else:
+        results = thread_map(lambda check: check(), checks)
+    for problems in results:
         loaded.report.extend(problems)
 
 
-def validate_package(root: str | Path = ".", strict: bool = False, drift: bool = True) -> Report:
+def validate_package(root: str | Path = ".", strict: bool = False, drift: bool = True,
+                     full_drift: bool = False) -> Report:
     """Validate the data package at ``root``.
 
     Parameters
@@ -102,7 +109,11 @@ def validate_package(root: str | Path = ".", strict: bool = False, drift: bool =
     strict : bool
         Also run Frictionless' own validation and merge its findings.
     drift : bool
-        Compare the committed derived table with a fresh derivation.
+        Compare the committed derived table with a fresh derivation. The derivation is skipped
+        when the fingerprint ``ceg derive`` recorded matches the package's files and code
+        (:mod:`ceg_calc.fingerprint`).
+    full_drift : bool
+        Derive afresh even when the fingerprint matches (implied by ``strict``).
 
     Returns
     -------
@@ -121,7 +132,7 @@ def validate_package(root: str | Path = ".", strict: bool = False, drift: bool =
     loaded = load_package(package)
     check_keys_and_rules(loaded)
     if drift and loaded.report.valid:
-        loaded.report.extend(_drift(loaded))
+        loaded.report.extend(_drift(loaded, full=full_drift or strict))
     if strict:
         from ceg_calc.strict import frictionless_problems
 
@@ -134,7 +145,12 @@ def validate_package(root: str | Path = ".", strict: bool = False, drift: bool =
     return loaded.report
 
 
-def _drift(loaded: LoadedPackage) -> list:
+def _drift(loaded: LoadedPackage, full: bool) -> list:
+    """Check 5; unless ``full``, nothing to recompute when the recorded fingerprint matches."""
+    from ceg_calc.fingerprint import drift_check_is_current
+
+    if not full and drift_check_is_current(loaded.package):
+        return []
     from ceg_calc.derive import drift_problems
 
     return drift_problems(loaded)
