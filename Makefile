@@ -32,7 +32,7 @@ build: install
 	$(BIN)/ceg build
 
 serve: install
-	$(BIN)/ceg derive
+	$(BIN)/ceg derive --if-stale
 	$(BIN)/ceg validate
 	$(BIN)/ceg serve --port $(PORT)
 

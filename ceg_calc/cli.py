@@ -57,7 +57,9 @@ def validate(path, as_json, strict, full_drift):
 @click.argument("path", type=PACKAGE_DIR, default=".")
 @click.option("--draws", default=10_000, show_default=True, help="Monte Carlo draws per estimate.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the random streams.")
-def derive(path, draws, seed):
+@click.option("--if-stale", is_flag=True, help="Do nothing when data/.derived-fingerprint shows that the "
+              "derived tables were derived from exactly these inputs, code, draws and seed.")
+def derive(path, draws, seed, if_stale):
     """Derive data/ceg_estimates.csv, enhancement_summary.csv and ceg_scale.csv from the package
     at PATH (default: here), under method version 3's rules (docs/methodology.md).
 
@@ -66,6 +68,13 @@ def derive(path, draws, seed):
     from ceg_calc.derive import derive_package
     from ceg_calc.errors import ValidationFailed
 
+    if if_stale:
+        from ceg_calc.fingerprint import derivation_is_current
+        from ceg_calc.package import DataPackage
+
+        if run(lambda: derivation_is_current(DataPackage(path), draws, seed)):
+            click.echo("derived tables are current (data/.derived-fingerprint matches): nothing derived")
+            return
     try:
         written, frame = derive_package(path, draws=draws, seed=seed)
     except ValidationFailed as exc:

@@ -174,3 +174,21 @@ def test_derive_ignores_a_broken_derived_table_on_the_fast_path(derived, full_va
     derive_package(derived)
     assert full_validations == []
     assert validate_package(derived, full_drift=True).valid
+
+
+def test_derive_if_stale_skips_only_a_current_derivation(derived):
+    runner = CliRunner()
+    target = derived / "data" / "ceg_estimates.csv"
+    before = target.stat().st_mtime_ns
+    result = runner.invoke(cli, ["derive", "--if-stale", str(derived)])
+    assert result.exit_code == 0 and "nothing derived" in result.output
+    assert target.stat().st_mtime_ns == before
+    # other draws, or a hand edit, make the recorded derivation stale: it is derived again
+    result = runner.invoke(cli, ["derive", "--if-stale", "--draws", "200", str(derived)])
+    assert result.exit_code == 0 and result.output.startswith("wrote "), result.output
+    fresh = target.read_text(encoding="utf-8")
+    target.write_text(fresh.replace("toy-cot-math,toy-1b,robust-point", "toy-cot-math,toy-1b,limited"),
+                      encoding="utf-8")
+    result = runner.invoke(cli, ["derive", "--if-stale", "--draws", "200", str(derived)])
+    assert result.exit_code == 0 and result.output.startswith("wrote "), result.output
+    assert target.read_text(encoding="utf-8") == fresh
