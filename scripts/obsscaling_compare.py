@@ -68,20 +68,41 @@ def _wanted(r: dict, six_families: set) -> str:
     return "six-n-d" if r["family"] in six_families else "epoch"
 
 
+AS_LISTED = ".base-model-as-listed"  # a chat model's own (not preferred) figure where it is not its base's
+
+
+def _from_base(r: dict, base: dict) -> list[dict]:
+    """A chat model whose instruct-file figures are not its named base's: the base's row as its compute
+    (preferred), the instruct row's own figure beside it."""
+    own = _six_n_d(r) | {"estimate_id": r["model_id"] + AS_LISTED}
+    own["notes"] += (f" Not the base's figure ({maps.CHAT_BASE_METADATA_DIFFER[r['model_id']]}); the base's row "
+                     "is preferred.")
+    row = _six_n_d(base) | {"estimate_id": f"{r['model_id']}.base-model", "model_id": r["model_id"],
+                            "method": "base-model"}
+    _, source, _ = maps.CHAT_BASES[r["model_id"]]
+    row["notes"] += (f" The pre-training compute of the base {base['model_id']} (named by source {source}), from "
+                     "the base's row: instruction-tuning data are not counted.")
+    return [row, own]
+
+
 def compute_rows(meta: pd.DataFrame, epoch: pd.DataFrame) -> pd.DataFrame:
     """Every estimate, with ``preferred`` set by the family rule (an error when a family would mix)."""
     usable = meta[~meta["model_id"].isin(maps.SUSPECT)]
     six_families = set(usable.loc[usable["flops"].notna() & ~usable["enhanced"], "family"])
+    by_id = {r["model_id"]: r for r in meta.to_dict("records")}
     out = []
     for r in meta.to_dict("records"):
         rows = [] if pd.isna(r["flops"]) or r["model_id"] in maps.SUSPECT else [_six_n_d(r)]
+        if r["model_id"] in maps.CHAT_BASE_METADATA_DIFFER:
+            rows = _from_base(r, by_id[r["base"]])
         other = _epoch(r["model_id"], epoch)
         rows += [other] if other else []
         wanted = _wanted(r, six_families)
         for row in rows:
             kind = "epoch" if row["source_id"] == maps.EPOCH else row["method"]
             # GPT-J: the package's own Epoch row (another import's) stays the preferred one.
-            row["preferred"] = kind == wanted and r["model_id"] not in {"gpt-j-6b"}
+            row["preferred"] = (kind == wanted and r["model_id"] not in {"gpt-j-6b"}
+                                and not row["estimate_id"].endswith(AS_LISTED))
         if rows and r["model_id"] != "gpt-j-6b" and sum(row["preferred"] for row in rows) != 1:
             raise ImportProblem(f"{RAW}/{r['file']}:{r['line']}: FLOPs (1E21): family {r['family']} uses "
                                 f"{wanted} compute, which model {r['model_id']} lacks")
@@ -158,8 +179,7 @@ def _chat_comparisons(meta, have, family) -> list[dict]:
         if len(bases) != 1 or None in bases or any(pd.isna(b) for b in bases):
             continue
         base_family = bases.pop()
-        named = group["model_id"].isin(maps.CHAT_BASES).all()
-        how = "named by the chat models' names" if named else "identified by the size, tokens and FLOPs the source gives"
+        how = _how(group)
         for benchmark in sorted(set(maps.STANDARD.values())):
             setting = "evalplus-greedy" if benchmark == "humaneval" else "openllm-leaderboard"
             if (base_family, setting, benchmark) in have and (chat_family, setting, benchmark) in have:
@@ -169,3 +189,13 @@ def _chat_comparisons(meta, have, family) -> list[dict]:
                     f"Chat models against their base family's ladder ({base_family}, {how}) on the same "
                     "benchmark; a CEG below 1 means the tuning lowered the score."))
     return out
+
+
+def _how(group: pd.DataFrame) -> str:
+    """How the base of a chat family's models is known: their names, cited sources, or the source's metadata."""
+    if not group["model_id"].isin(maps.CHAT_BASES).all():
+        return "identified by the size, tokens and FLOPs the source gives"
+    sources = sorted({maps.CHAT_BASES[m].source_id for m in group["model_id"]})
+    if sources == [maps.DATA]:
+        return "named by the chat models' names"
+    return "named by source " + ", ".join(s for s in sources if s != maps.DATA)

@@ -5,6 +5,8 @@ beside it. The import checks each fact it can against the snapshot itself (a cha
 ``,norm`` columns, a number of items against the values' denominators) and stops when one fails.
 """
 
+from typing import NamedTuple
+
 COMMIT = "4d6e1e43fd2635d04654aa77d1df9d5266ea0382"
 REPO_URL = f"https://github.com/ryoungj/ObsScaling/blob/{COMMIT}"
 DATA = "ruan2024-obsscaling-data"  # the repository's evaluation results (the snapshot)
@@ -65,16 +67,100 @@ EPOCH_NAMES = {
     "gpt2-xl": "GPT-2 (1.5B)",
 }
 
-# Chat / instruction-tuned model -> its base model, only where the chat model's name names the base
-# and the instruct file's size, tokens and FLOPs (the base's, Appx. B.1.2) equal the base's row.
+# Chat / instruction-tuned model -> its base model, with the source that names the base and where in
+# it. "name": the chat model's name names the base, and the instruct file's size, tokens and FLOPs (the
+# base's, Appx. B.1.2) equal the base's row (checked). Otherwise the model's own card or release post
+# names the base family and the size fixes the member (a model card is a Git file of the model's
+# repository on the Hugging Face Hub, cited at a commit where one was found).
+class ChatBase(NamedTuple):
+    base: str
+    source_id: str
+    locator: str
+
+
+ACCESSED = "2026-11-29"
+_NAME = "the chat model's name names its base"
+_HF = "https://huggingface.co"
+VICUNA_7B_CARD, VICUNA_13B_CARD = "lmsys2023-vicuna-7b-v1.5-card", "lmsys2023-vicuna-13b-v1.5-card"
+VICUNA_16K_CARD, VICUNA_33B_CARD = "lmsys2023-vicuna-13b-v1.5-16k-card", "lmsys2023-vicuna-33b-v1.3-card"
+WIZARDLM_CARD, GUANACO_CARD, KOALA_POST = ("wizardlm2023-13b-v1.2-card", "dettmers2023-guanaco-card",
+                                           "bair2023-koala")
 CHAT_BASES = {
-    "llama-2-7b-chat": "llama-2-7b", "llama-2-13b-chat": "llama-2-13b", "llama-2-70b-chat": "llama-2-70b",
-    "codellama-7b-instruct": "codellama-7b", "codellama-13b-instruct": "codellama-13b",
-    "codellama-34b-instruct": "codellama-34b", "deepseek-llm-67b-chat": "deepseek-llm-67b-base",
-    "mistral-7b-instruct-v0.1": "mistral-7b-v0.1",
+    "llama-2-7b-chat": ChatBase("llama-2-7b", DATA, _NAME), "llama-2-13b-chat": ChatBase("llama-2-13b", DATA, _NAME),
+    "llama-2-70b-chat": ChatBase("llama-2-70b", DATA, _NAME),
+    "codellama-7b-instruct": ChatBase("codellama-7b", DATA, _NAME),
+    "codellama-13b-instruct": ChatBase("codellama-13b", DATA, _NAME),
+    "codellama-34b-instruct": ChatBase("codellama-34b", DATA, _NAME),
+    "deepseek-llm-67b-chat": ChatBase("deepseek-llm-67b-base", DATA, _NAME),
+    "mistral-7b-instruct-v0.1": ChatBase("mistral-7b-v0.1", DATA, _NAME),
+    "vicuna-7b-v1.5": ChatBase("llama-2-7b", VICUNA_7B_CARD,
+                               "Model Details: 'Finetuned from model: Llama 2'; Training Details (v1.5 fine-tuned "
+                               "from Llama 2); 7B Llama 2 by the name"),
+    "vicuna-13b-v1.5": ChatBase("llama-2-13b", VICUNA_13B_CARD,
+                                "Model Details: 'Finetuned from model: Llama 2'; 13B Llama 2 by the name"),
+    "vicuna-13b-16k": ChatBase("llama-2-13b", VICUNA_16K_CARD,
+                               "Model Details: 'Finetuned from model: Llama 2'; Training Details (v1.5 16k fine-tuned "
+                               "from Llama 2 with linear RoPE scaling); 13B Llama 2 by the name"),
+    "vicuna-33b-v1.3": ChatBase("llama-30b", VICUNA_33B_CARD,
+                                "Model Details: 'Finetuned from model: LLaMA'; Training Details (v1.3 fine-tuned "
+                                "from LLaMA); LLaMA's 33B model (32.5B parameters, huggyllama/llama-30b) by the name"),
+    "wizardlm-13b-v1.2": ChatBase("llama-2-13b", WIZARDLM_CARD,
+                                  "first line: the full weights of WizardLM-13B V1.2, trained from Llama-2 13b"),
+    "guanaco-33b": ChatBase("llama-30b", GUANACO_CARD,
+                            "opening paragraph: Guanaco models are QLoRA tunings of LLaMA base models in 7B, 13B, 33B "
+                            "and 65B sizes; LLaMA's 33B model (32.5B parameters, huggyllama/llama-30b) by the name"),
+    "guanaco-65b": ChatBase("llama-65b", GUANACO_CARD,
+                            "opening paragraph: Guanaco models are QLoRA tunings of LLaMA base models in 7B, 13B, 33B "
+                            "and 65B sizes; LLaMA 65B by the name"),
+    "koala-13b": ChatBase("llama-13b", KOALA_POST,
+                          "opening paragraph: Koala is a chatbot trained by fine-tuning Meta's LLaMA; LLaMA 13B by "
+                          "the name, and the instruct file's size, tokens and FLOPs equal llama-13b's row"),
 }
 # Size differs between the two files for this pair (7.0 against 7.3); neither has a FLOPs figure.
 CHAT_BASE_SIZE_MISMATCH = {"mistral-7b-instruct-v0.1"}
+# Chat models whose instruct-file size, tokens or FLOPs are not their named base's: their compute is
+# the base's row (the instruct row's own figure is kept beside it, not preferred).
+CHAT_BASE_METADATA_DIFFER = {
+    "vicuna-33b-v1.3": "the instruct file gives 33B parameters and 2.0T tokens (FLOPs 396), LLaMA 33B's row 32.5B "
+                       "and 1.4T (FLOPs 273)",
+    "guanaco-33b": "the instruct file gives 33B parameters (FLOPs 277.2), LLaMA 33B's row 32.5B (FLOPs 273)",
+    "guanaco-65b": "the instruct file gives 65B parameters (FLOPs 546), LLaMA 65B's row 65.2B (FLOPs 547.68)",
+}
+def _card(source_id, title, authors, url, notes, read_from=""):
+    return {"source_id": source_id, "title": title, "authors": authors, "year": 2023, "source_type": "web-page",
+            "arxiv_id": "", "doi": "", "url": url, "licence": "", "accessed": ACCESSED, "read_from": read_from,
+            "notes": notes}
+
+
+_CARD_NOTE = "Model card (README.md of the model's Hugging Face repository); names the base model of {}."
+SOURCES += [
+    _card(VICUNA_7B_CARD, "Vicuna Model Card (lmsys/vicuna-7b-v1.5)", "LMSYS",
+          f"{_HF}/lmsys/vicuna-7b-v1.5/blob/ab33688181bd070d1bd698cbffd0f072a412ffe5/README.md",
+          _CARD_NOTE.format("vicuna-7b-v1.5")),
+    _card(VICUNA_13B_CARD, "Vicuna Model Card (lmsys/vicuna-13b-v1.5)", "LMSYS",
+          f"{_HF}/lmsys/vicuna-13b-v1.5/blob/be98bb088770751c2d21f8d61e20ab8dd8af6747/README.md",
+          _CARD_NOTE.format("vicuna-13b-v1.5")),
+    _card(VICUNA_16K_CARD, "Vicuna Model Card (lmsys/vicuna-13b-v1.5-16k)", "LMSYS",
+          f"{_HF}/lmsys/vicuna-13b-v1.5-16k/blob/399078ba06abdb3885d64def993ab642480010db/README.md",
+          _CARD_NOTE.format("vicuna-13b-16k") + " ObsScaling's vicuna-13b-16k is read as this model: the only "
+          "16k Vicuna 13B cited here; the instruct file's size, tokens and FLOPs equal llama-2-13b's row.",
+          read_from=f"{_HF}/lmsys/vicuna-13b-v1.5-16k/blob/main/README.md (the commit cited is the newest in the "
+                    "repository's history; the README was last changed before it)"),
+    _card(VICUNA_33B_CARD, "Vicuna Model Card (lmsys/vicuna-33b-v1.3)", "LMSYS",
+          f"{_HF}/lmsys/vicuna-33b-v1.3/blob/95a6735f3c65214ba453037cdaea41f660b24e92/README.md",
+          _CARD_NOTE.format("vicuna-33b-v1.3")),
+    _card(WIZARDLM_CARD, "WizardLM-13B-V1.2 (model card)", "WizardLM Team",
+          f"{_HF}/WizardLMTeam/WizardLM-13B-V1.2/blob/6614ea7cc9295bf9a67ab1bb83809659fd0e21db/README.md",
+          _CARD_NOTE.format("wizardlm-13b-v1.2") + " The repository was first published as WizardLM/WizardLM-13B-V1.2."),
+    _card(GUANACO_CARD, "Guanaco Models Based on LLaMA (model card of timdettmers/guanaco-65b)", "Dettmers, Tim",
+          f"{_HF}/timdettmers/guanaco-65b", _CARD_NOTE.format("guanaco-33b and guanaco-65b") + " No commit of the "
+          "README was found; the page is cited with the date it was read. Paper: arXiv:2305.14314 (QLoRA).",
+          read_from=f"{_HF}/timdettmers/guanaco-65b/resolve/main/README.md"),
+    _card(KOALA_POST, "Koala: A Dialogue Model for Academic Research", "Berkeley Artificial Intelligence Research (BAIR)",
+          "https://bair.berkeley.edu/blog/2023/04/03/koala/",
+          "Release post of Koala (no paper); names the base model of koala-13b."),
+]
+
 CLOSED_FAMILIES = {"GPT-4", "Claude-2", "Claude-1", "GPT-3.5-Turbo", "Claude-Instant"}
 
 # Chance accuracy of each BBH task, as ObsScaling normalises it: utils/constants.py,

@@ -188,7 +188,8 @@ def catalogue(frames: dict) -> pd.DataFrame:
             out.append({"model_id": model_id, "model": r["Model"], "file": file, "line": line,
                         "obs_family": r["Model Family"], "family": family, "enhanced": enhanced,
                         "size": _number(r["Model Size (B)"]), "tokens": _number(r["Pretraining Data Size (T)"]),
-                        "flops": _number(r["FLOPs (1E21)"]), "base": maps.CHAT_BASES.get(model_id)})
+                        "flops": _number(r["FLOPs (1E21)"]),
+                        "base": maps.CHAT_BASES[model_id].base if model_id in maps.CHAT_BASES else None})
     meta = pd.DataFrame(out)
     dup = meta[meta["model_id"].duplicated()]
     if not dup.empty:
@@ -199,6 +200,18 @@ def catalogue(frames: dict) -> pd.DataFrame:
         raise ImportProblem(f"{RAW}/{maps.POST}: Model: {sorted(missing)[0]} is not in {maps.BASE}")
     _check_chat_bases(meta)
     meta["base_family"] = [_base_family(r, meta) for r in meta.to_dict("records")]
+    return _split_families(meta)
+
+
+def _split_families(meta: pd.DataFrame) -> pd.DataFrame:
+    """A chat family whose models do not all sit on one known base family is split: each model whose
+    base is named (``CHAT_BASES``) gets the family ``<family>-on-<base family>``, so that each of its
+    comparisons has one ladder; the others keep the family."""
+    chats = meta[meta["enhanced"] & ~meta["obs_family"].isin(maps.CLOSED_FAMILIES)]
+    mixed = {f for f, g in chats.groupby("family")
+             if not (g["base_family"].map(lambda b: isinstance(b, str)).all() and g["base_family"].nunique() == 1)}
+    split = meta["family"].isin(mixed) & meta["model_id"].isin(maps.CHAT_BASES)
+    meta.loc[split, "family"] = meta.loc[split, "family"] + "-on-" + meta.loc[split, "base_family"]
     return meta
 
 
@@ -218,8 +231,13 @@ def _base_family(r: dict, meta: pd.DataFrame):
 
 def _check_chat_bases(meta: pd.DataFrame) -> None:
     by_id = meta.set_index("model_id")
-    for chat, base in maps.CHAT_BASES.items():
+    for chat, (base, _, _) in maps.CHAT_BASES.items():
         c, b = by_id.loc[chat], by_id.loc[base]
+        if not c["enhanced"] or b["enhanced"]:
+            raise ImportProblem(f"{RAW}/{maps.INSTRUCT}: Model: CHAT_BASES maps {chat} to {base}, which is not "
+                                f"a chat model on a base model")
+        if chat in maps.CHAT_BASE_METADATA_DIFFER:
+            continue
         fields = ["tokens", "flops"] if chat in maps.CHAT_BASE_SIZE_MISMATCH else ["size", "tokens", "flops"]
         if any(not (c[f] == b[f] or (pd.isna(c[f]) and pd.isna(b[f]))) for f in fields):
             raise ImportProblem(f"{RAW}/{maps.INSTRUCT}:{c['line']}: Model Size (B): {chat} does not carry "
@@ -241,7 +259,7 @@ def _chat_note(r: dict, comparable: set) -> str:
     note = (f"Instruction-tuned or chat model (ObsScaling family {r['obs_family']}); size, tokens and FLOPs in "
             "the source are its base model's.")
     if isinstance(r["base"], str):
-        return note + " Base model as its name says; the source's size, tokens and FLOPs equal the base's."
+        return _named_note(r, note)
     if r["obs_family"] in maps.CLOSED_FAMILIES:
         return note
     if isinstance(r["base_family"], str):
@@ -251,6 +269,22 @@ def _chat_note(r: dict, comparable: set) -> str:
                        else "; not every model of its family is identified, so no comparison is made.")
     return note + (" Base model not named by the source and not identified by its size, tokens and FLOPs (no "
                    "or several base families match), so no comparison is made.")
+
+
+def _named_note(r: dict, note: str) -> str:
+    """The note of a chat model whose base ``CHAT_BASES`` names, with the source and locator."""
+    _, source, where = maps.CHAT_BASES[r["model_id"]]
+    if source == maps.DATA:
+        return note + " Base model as its name says; the source's size, tokens and FLOPs equal the base's."
+    source_url = next(s["url"] for s in maps.SOURCES if s["source_id"] == source)
+    note += f" Base model {r['base']} as named by {source_url} ({where})."
+    differ = maps.CHAT_BASE_METADATA_DIFFER.get(r["model_id"])
+    note += (f" The source's figures are not the base's ({differ}); its compute is the base's row." if differ
+             else " The source's size, tokens and FLOPs equal the base's.")
+    if r["family"] != family_id(r["obs_family"]):
+        note += (f" Family {r['family']}: the {r['obs_family']} models do not all sit on one known base family, "
+                 "so each base family has its own comparisons.")
+    return note
 
 
 def model_table(meta: pd.DataFrame) -> pd.DataFrame:

@@ -161,3 +161,49 @@ def test_a_wrong_chance_level_is_caught_by_the_norm_columns(frames, monkeypatch)
     meta = obsscaling_rows.catalogue(frames)
     with pytest.raises(obsscaling_rows.ImportProblem, match="bbh_fewshot_navigate"):
         obsscaling_rows.score_rows(frames, meta)
+
+
+# Chat models whose base a model card or release post names (not their name): Vicuna, WizardLM 13B
+# v1.2, Guanaco, Koala. Left out: wizardlm-30b-v1.0 (no source read names its base) and
+# lemur-70b-chat-v1 (its base, Lemur-70B, is not a model of the snapshot).
+CARD_NAMED = {"vicuna-7b-v1.5": "llama-2-7b", "vicuna-13b-v1.5": "llama-2-13b", "vicuna-13b-16k": "llama-2-13b",
+              "vicuna-33b-v1.3": "llama-30b", "wizardlm-13b-v1.2": "llama-2-13b", "guanaco-33b": "llama-30b",
+              "guanaco-65b": "llama-65b", "koala-13b": "llama-13b"}
+
+
+@pytest.mark.parametrize("chat, base", sorted(CARD_NAMED.items()))
+def test_a_newly_compared_chat_model_names_its_base_with_a_source_and_locator(chat, base):
+    mapping = obsscaling_rows.maps.CHAT_BASES[chat]
+    sources = pd.read_csv(REPO / "data" / "sources.csv", keep_default_na=False).set_index("source_id")
+    assert mapping.base == base and mapping.source_id != obsscaling_rows.maps.DATA
+    assert mapping.source_id in sources.index and sources.loc[mapping.source_id, "url"].startswith("https://")
+    assert len(mapping.locator) > 20
+    models = pd.read_csv(REPO / "data" / "models.csv").set_index("model_id")
+    assert models.loc[chat, "base_model_id"] == base
+    assert sources.loc[mapping.source_id, "url"] in models.loc[chat, "notes"]
+    comparisons = pd.read_csv(REPO / "data" / "comparisons.csv")
+    chat_tuning = comparisons[comparisons["enhancement_id"] == "chat-tuning"]
+    family, base_family = models.loc[chat, "family"], models.loc[base, "family"]
+    assert (chat_tuning.loc[chat_tuning["enhanced_family"] == family, "baseline_family"] == base_family).all()
+    assert (chat_tuning["enhanced_family"] == family).sum() >= 5
+
+
+def test_vicuna_is_split_by_base_family():
+    comparisons = pd.read_csv(REPO / "data" / "comparisons.csv").set_index("comparison_id")
+    assert comparisons.loc["obsscaling.chat-tuning.vicuna-on-llama-2.mmlu", "baseline_family"] == "llama-2"
+    assert comparisons.loc["obsscaling.chat-tuning.vicuna-on-llama.mmlu", "baseline_family"] == "llama"
+    assert not comparisons.index.str.startswith("obsscaling.chat-tuning.vicuna.").any()
+
+
+def test_a_chat_model_off_its_bases_figures_takes_the_bases_compute():
+    compute = pd.read_csv(REPO / "data" / "compute_estimates.csv").set_index("estimate_id")
+    preferred = compute.loc["vicuna-33b-v1.3.base-model"]
+    assert preferred["preferred"] and preferred["training_compute_flop"] == pytest.approx(6 * 32.5e9 * 1.4e12)
+    listed = compute.loc["vicuna-33b-v1.3.base-model-as-listed"]  # the instruct row's 33B x 2.0T, kept
+    assert not listed["preferred"] and listed["training_compute_flop"] == pytest.approx(6 * 33e9 * 2.0e12)
+
+
+def test_a_card_named_base_whose_figures_differ_undeclared_stops_the_import(frames, monkeypatch):
+    monkeypatch.delitem(obsscaling_rows.maps.CHAT_BASE_METADATA_DIFFER, "vicuna-33b-v1.3")
+    with pytest.raises(obsscaling_rows.ImportProblem, match=r"instruct_llm_benchmark_eval.csv:\d+: .*vicuna-33b"):
+        obsscaling_rows.catalogue(frames)
