@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import median_seconds, say
+from ceg_calc.derive import DERIVED_TABLES
 from ceg_calc.estimate import estimate_tasks, make_tasks
 
 
@@ -40,7 +41,7 @@ def main() -> None:
     from ceg_calc.derive import derive_frame
     from ceg_calc.validate import read_valid_tables
 
-    loaded = read_valid_tables(root, skip=("ceg_estimates",))
+    loaded = read_valid_tables(root, skip=DERIVED_TABLES)
     start = time.perf_counter()
     frame = derive_frame(loaded)
     say(f"derive: the real package ({len(frame)} rows from {loaded.tables['comparisons'].shape[0]} comparisons): "

@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.common import BENCH_DIR, say
+from ceg_calc.derive import DERIVED_TABLES
 from bench.replicate import copy_package, replicate_package
 from ceg_calc.fingerprint import FINGERPRINT
 
@@ -138,7 +139,7 @@ def derive_in_process(root: Path) -> tuple[float, int, int]:
     from ceg_calc.derive import derive_frame
     from ceg_calc.validate import read_valid_tables
 
-    loaded = read_valid_tables(root, skip=("ceg_estimates",))
+    loaded = read_valid_tables(root, skip=DERIVED_TABLES)
     start = time.perf_counter()
     rows = len(derive_frame(loaded))
     return time.perf_counter() - start, len(loaded.tables["comparisons"]), rows
