@@ -136,7 +136,8 @@ def is_stale(root: str | Path = ".", db_path: str | Path | None = None) -> bool:
     return row is None or row[0] != inputs_digest(package)
 
 
-def build_database(root: str | Path = ".", db_path: str | Path | None = None, progress=None, extra=None) -> Path:
+def build_database(root: str | Path = ".", db_path: str | Path | None = None, progress=None, extra=None,
+                   loaded=None) -> Path:
     """Build the SQLite database of the package at ``root``.
 
     Parameters
@@ -149,6 +150,9 @@ def build_database(root: str | Path = ".", db_path: str | Path | None = None, pr
         Called with a short message before each step.
     extra : callable, optional
         Called with the open connection to add tables in the same transaction.
+    loaded : LoadedPackage, optional
+        The package's tables as :func:`ceg_calc.validate.read_valid_tables` returned them, when
+        the caller has validated them already (they are then not read again).
 
     Returns
     -------
@@ -163,8 +167,9 @@ def build_database(root: str | Path = ".", db_path: str | Path | None = None, pr
     from ceg_calc.validate import read_valid_tables
 
     say = progress or (lambda message: None)
-    say("validating")
-    loaded = read_valid_tables(root)
+    if loaded is None:
+        say("validating")
+        loaded = read_valid_tables(root)
     package = loaded.package
     db = Path(db_path) if db_path else package.root / DEFAULT_DB
     db.parent.mkdir(parents=True, exist_ok=True)

@@ -142,33 +142,22 @@ def parquet_bytes(table) -> bytes:
     return data[:start] + footer + len(footer).to_bytes(4, "little") + b"PAR1"
 
 
-def _arrow_column(values: list, field_type: str):
+def write_parquet_tables(package: DataPackage, tables: dict, folder: Path) -> list[Path]:
+    """A Parquet file per resource of ``package`` from its typed frames ``tables`` (as
+    :func:`ceg_calc.validate.read_valid_tables` gives them, in file order), typed from the Table
+    Schemas (booleans, dates, integers, numbers, text), into ``folder``; returns the files written."""
     import pyarrow as pa
 
-    if field_type == "boolean":
-        return pa.array([None if v is None else bool(v) for v in values], pa.bool_())
-    if field_type == "date":
-        return pa.array([None if v is None else dt.date.fromisoformat(v) for v in values], pa.date32())
-    kind = {"integer": pa.int64(), "number": pa.float64()}.get(field_type, pa.string())
-    return pa.array(values, kind)
-
-
-def write_parquet_tables(db: Path, folder: Path) -> list[Path]:
-    """A Parquet file per table of the built database, typed from the Table Schemas (booleans,
-    dates, integers, numbers, text), into ``folder``; returns the files written."""
-    import pyarrow as pa
-
-    package = DataPackage(Path(db).parent.parent)
+    kinds = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32()}
     folder.mkdir(parents=True, exist_ok=True)
     out = []
-    with closing(sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)) as con:
-        for name, resource in sorted(package.resources.items()):
-            rows = con.execute(f'SELECT * FROM "{name}"').fetchall()
-            columns = list(zip(*rows)) if rows else [[] for _ in resource.fields]
-            table = pa.table({f.name: _arrow_column(list(col), f.type) for f, col in zip(resource.fields, columns)})
-            path = folder / f"{name}.parquet"
-            write_bytes_atomic(path, parquet_bytes(table))
-            out.append(path)
+    for name, resource in sorted(package.resources.items()):
+        schema = pa.schema([(f.name, kinds.get(f.type, pa.string())) for f in resource.fields])
+        frame = tables[name][[f.name for f in resource.fields]]
+        table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+        path = folder / f"{name}.parquet"
+        write_bytes_atomic(path, parquet_bytes(table))
+        out.append(path)
     return out
 
 

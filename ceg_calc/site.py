@@ -184,11 +184,14 @@ def build_site(root: str | Path = ".", progress=None) -> Path:
 
     package = DataPackage(root)
     build = confined_dir(package.root, str(BUILD))
+    if progress:
+        progress("validating")
+    loaded = read_valid_tables(package.root)  # once: the database and the summary both use it
     db = build_database(package.root, build / DEFAULT_DB.name, progress=progress,
-                        extra=_release_tables(package.root / "dist"))
+                        extra=_release_tables(package.root / "dist"), loaded=loaded)
     with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as con:
         first = con.execute("SELECT min(comparison_id) FROM comparisons").fetchone()[0]
-    tables = read_valid_tables(package.root).tables
+    tables = loaded.tables
     summary = summary_html(tables["enhancement_summary"], headline(tables["enhancement_summary"]))
     write_atomic(build / "metadata.json",
                  json.dumps(metadata(package, db.stem, first, summary), indent=2, sort_keys=True) + "\n")
@@ -196,7 +199,7 @@ def build_site(root: str | Path = ".", progress=None) -> Path:
     write_atomic(build / "static" / "ceg.css", CSS)
     if progress:
         progress("parquet")
-    write_parquet_tables(db, build / "parquet")
+    write_parquet_tables(package, tables, build / "parquet")
     return db
 
 
