@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import obsscaling_maps as maps  # noqa: E402
 import obsscaling_compare as compare  # noqa: E402
 import obsscaling_rows as rows  # noqa: E402
-from import_reference import ImportError_, merged_text  # noqa: E402
+from import_reference import ImportError_, save  # noqa: E402
 from snapshots import SnapshotError, open_snapshot  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,21 +76,10 @@ def process(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 def run(check: bool, root: Path = ROOT) -> int:
     sys.path.insert(0, str(ROOT))
-    from ceg_calc.derive import write_atomic
 
     tables = process(load())
-    status = 0
-    for name, frame in tables.items():
-        path = root / "data" / f"{name}.csv"
-        text = merged_text(path, frame, KEYS[name])
-        if check:
-            if text != path.read_text(encoding="utf-8"):
-                print(f"data/{name}.csv differs from the ObsScaling import; run `make data`", file=sys.stderr)
-                status = 1
-        else:
-            write_atomic(path, text)
-            print(f"data/{name}.csv: {len(frame)} imported rows")
-    return status
+    return save(root / "data", {name: (frame, KEYS[name]) for name, frame in tables.items()}, check,
+                "the ObsScaling import")
 
 
 def main(argv=None) -> int:

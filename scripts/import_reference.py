@@ -243,20 +243,26 @@ def model_ids(data: Path) -> set:
 
 def run(check: bool, data: Path = ROOT / "data") -> int:
     sys.path.insert(0, str(ROOT))
-    from ceg_calc.derive import write_atomic
-
     epoch, ids = load_epoch(), model_ids(data)
     tables = {
         "models": (process_models(epoch, ids), "model_id"),
         "compute_estimates": (process_compute(epoch, ids), "estimate_id"),
     }
+    return save(data, tables, check, "the snapshot import")
+
+
+def save(data: Path, tables: dict, check: bool, what: str) -> int:
+    """Merge each ``name: (frame, key)`` of ``tables`` into ``data/<name>.csv`` (:func:`merged_text`)
+    and write it atomically; with ``check``, write nothing and return 1 when a file would change."""
+    from ceg_calc.tidy import write_atomic
+
     status = 0
     for name, (frame, key) in tables.items():
         path = data / f"{name}.csv"
         text = merged_text(path, frame, key)
         if check:
             if text != path.read_text(encoding="utf-8"):
-                print(f"data/{name}.csv differs from the snapshot import; run `make data`", file=sys.stderr)
+                print(f"data/{name}.csv differs from {what}; run `make data`", file=sys.stderr)
                 status = 1
         else:
             write_atomic(path, text)
