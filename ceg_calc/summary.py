@@ -11,14 +11,22 @@ from ceg_calc.derive import EVIDENCE
 from ceg_calc.headline import headline
 
 
-def headline_sentence(summary: pd.DataFrame) -> str:
-    """Whether the data support "most enhancements > 5x, some > 20x", in one sentence with counts."""
+def headline_sentence(summary: pd.DataFrame, estimates: pd.DataFrame | None = None) -> str:
+    """Whether the data support "most enhancements > 5x, some > 20x", in one sentence with counts,
+    and, given ``estimates``, how large the typical robust point estimate is beside it."""
     h = headline(summary)
     verdict = ("support" if h["most_above_5"] and h["some_above_20"] else "do not support")
-    return (f"Of {h['enhancements']} enhancements, {h['with_robust_evidence']} have robust evidence (a robust point "
+    text = (f"Of {h['enhancements']} enhancements, {h['with_robust_evidence']} have robust evidence (a robust point "
             f"or a lower bound above 1); {h['above_5']} of them show more than 5x and {h['above_20']} more than 20x "
             f"(median robust point or largest lower bound). The data {verdict} \"most enhancements > 5x, some > 20x\" "
-            f"for the enhancements with robust evidence.")
+            f"for the enhancements with robust evidence, read as each one's best robust figure.")
+    if estimates is not None:
+        points = estimates.loc[estimates["evidence"] == "robust-point", "ceg"].astype(float)
+        if len(points):
+            text += (f" Typical gains are smaller: the {len(points)} robust point estimates have a median of "
+                     f"{points.median():.3g}; {100 * (points > 5).mean():.0f}% exceed 5x and "
+                     f"{100 * (points > 20).mean():.0f}% exceed 20x.")
+    return text
 
 
 def _table(frame: pd.DataFrame, markdown: bool) -> str:
@@ -71,7 +79,7 @@ def summarise(root: str | Path = ".", markdown: bool = False) -> str:
     heading = (lambda s: f"### {s}") if markdown else (lambda s: f"{s}\n{'-' * len(s)}")
     parts = [heading("Rows per table"), _table(counts, markdown),
              heading("Evidence (method version 3)"), _table(evidence, markdown),
-             heading("The survey's headline"), headline_sentence(t["enhancement_summary"]),
+             heading("The survey's headline"), headline_sentence(t["enhancement_summary"], t["ceg_estimates"]),
              heading("Per category"), _table(per_cat, markdown),
              heading("Per enhancement"), _table(per_enh, markdown),
              heading(f"Ladders: {int((ladders['sizes'] >= 3).sum())} families with three or more base models "
