@@ -166,20 +166,29 @@ def derive_tables(loaded, draws: int = 10_000, seed: int = 0, policy: Policy = D
     return {name: frames[name] for name in DERIVED_TABLES}
 
 
-def _source_tables(root):
-    """The package's typed tables, validated unless the sources are those the last derivation
-    validated (:func:`ceg_calc.fingerprint.sources_are_unchanged`); then only read and typed."""
-    from ceg_calc.fingerprint import derived_paths, sources_are_unchanged
+def checked_tables(root, with_derived: bool = False):
+    """The package's typed tables, validated (checks 1-4) unless the derivation fingerprint shows
+    that the files are byte for byte those the last ``ceg derive`` validated (it refuses an
+    invalid package): then they are only read and typed.
+
+    Without ``with_derived`` (for derive itself) only the source tables must match and the derived
+    tables' problems are ignored; with it (for build) the derived tables must be the ones that
+    derivation wrote, so a hand-edited derived table is checked again like any other.
+    """
+    from ceg_calc.fingerprint import derivation_is_current, derived_paths, recorded, sources_are_unchanged
     from ceg_calc.package import DataPackage
     from ceg_calc.validate import load_package, read_valid_tables
 
     package = DataPackage(root)
-    if sources_are_unchanged(package):
+    stored = recorded(package) or {}
+    current = (derivation_is_current(package, stored.get("draws", 0), stored.get("seed", 0)) if with_derived
+               else sources_are_unchanged(package))
+    if current:
         loaded = load_package(package)
-        skip = derived_paths(package)
-        if all(p.file in skip for p in loaded.report.problems):
+        ignored = set() if with_derived else derived_paths(package)
+        if all(p.file in ignored for p in loaded.report.problems):
             return loaded
-    return read_valid_tables(root, skip=DERIVED_TABLES)
+    return read_valid_tables(root, skip=() if with_derived else DERIVED_TABLES)
 
 
 def derive_package(root: str | Path = ".", draws: int = 10_000, seed: int = 0) -> tuple[Path, pd.DataFrame]:
@@ -191,7 +200,7 @@ def derive_package(root: str | Path = ".", draws: int = 10_000, seed: int = 0) -
     ValidationFailed
         When the package's source tables do not pass validation (nothing is written).
     """
-    loaded = _source_tables(root)
+    loaded = checked_tables(root)
     frames = derive_tables(loaded, draws=draws, seed=seed)
     texts = {name: render_csv(frame, loaded.package.resource(name)) for name, frame in frames.items()}
     for name, text in texts.items():

@@ -180,13 +180,13 @@ def build_site(root: str | Path = ".", progress=None) -> Path:
 
     from ceg_calc.headline import headline
     from ceg_calc.site_evidence import CSS, summary_html
-    from ceg_calc.validate import read_valid_tables
+    from ceg_calc.derive import checked_tables
 
     package = DataPackage(root)
     build = confined_dir(package.root, str(BUILD))
     if progress:
         progress("validating")
-    loaded = read_valid_tables(package.root)  # once: the database and the summary both use it
+    loaded = checked_tables(package.root, with_derived=True)  # once: the database and the summary use it
     db = build_database(package.root, build / DEFAULT_DB.name, progress=progress,
                         extra=_release_tables(package.root / "dist"), loaded=loaded)
     with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as con:

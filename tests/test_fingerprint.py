@@ -192,3 +192,15 @@ def test_derive_if_stale_skips_only_a_current_derivation(derived):
     result = runner.invoke(cli, ["derive", "--if-stale", "--draws", "200", str(derived)])
     assert result.exit_code == 0 and result.output.startswith("wrote "), result.output
     assert target.read_text(encoding="utf-8") == fresh
+
+
+def test_build_rechecks_a_derived_table_edited_after_derive(derived):
+    from ceg_calc.errors import ValidationFailed
+    from ceg_calc.site import build_site
+
+    assert build_site(derived).is_file()  # current fingerprint: read and typed, not checked again
+    # a value outside its own interval: the edit makes the fingerprint stale, so build checks again
+    replace_in(derived / "data" / "ceg_estimates.csv", ",3.16228,", ",28.2,")
+    with pytest.raises(ValidationFailed) as failed:
+        build_site(derived)
+    assert "ceg lies outside [ceg_low, ceg_high]" in failed.value.report.to_text()
