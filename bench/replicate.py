@@ -39,7 +39,14 @@ def _copy(frame: pd.DataFrame, columns: tuple, k: int) -> pd.DataFrame:
     return out
 
 
-def replicate_package(target: Path, times: int = 10, source: Path = REPO) -> Path:
+# With ``comparisons_only``: the comparisons repeat over the same models and scores.
+COMPARISONS_ONLY = {
+    "comparisons": ("comparison_id",),
+    "comparison_components": ("comparison_id", "component_comparison_id"),
+}
+
+
+def replicate_package(target: Path, times: int = 10, source: Path = REPO, comparisons_only: bool = False) -> Path:
     """Write the package at ``source`` with its comparisons repeated ``times`` times into ``target``.
 
     Parameters
@@ -48,6 +55,9 @@ def replicate_package(target: Path, times: int = 10, source: Path = REPO) -> Pat
         Folder to create (emptied first).
     times : int
         How many copies of each comparison, the original included [count].
+    comparisons_only : bool
+        Repeat only the comparisons (and their components), over the same models and scores;
+        otherwise models, compute estimates, scores and model-specific costs repeat with them.
 
     Returns
     -------
@@ -61,7 +71,7 @@ def replicate_package(target: Path, times: int = 10, source: Path = REPO) -> Pat
     shutil.copy(source / "datapackage.json", target / "datapackage.json")
     shutil.copytree(source / "schemas", target / "schemas")
     shutil.copytree(source / "data", target / "data", ignore=shutil.ignore_patterns("raw", ".derived-fingerprint"))
-    for table, columns in RENAMED.items():
+    for table, columns in (COMPARISONS_ONLY if comparisons_only else RENAMED).items():
         path = target / "data" / f"{table}.csv"
         frame = _read(path)
         if table == "costs":  # general costs (no model) are shared, model-specific ones repeated
