@@ -64,13 +64,7 @@ def replicate_package(target: Path, times: int = 10, source: Path = REPO, compar
     Path
         ``target``.
     """
-    target = Path(target)
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    shutil.copy(source / "datapackage.json", target / "datapackage.json")
-    shutil.copytree(source / "schemas", target / "schemas")
-    shutil.copytree(source / "data", target / "data", ignore=shutil.ignore_patterns("raw", ".derived-fingerprint"))
+    target = _fresh_copy(target, source, "raw", ".derived-fingerprint")
     for table, columns in (COMPARISONS_ONLY if comparisons_only else RENAMED).items():
         path = target / "data" / f"{table}.csv"
         frame = _read(path)
@@ -84,11 +78,16 @@ def replicate_package(target: Path, times: int = 10, source: Path = REPO, compar
 
 def copy_package(target: Path, source: Path = REPO) -> Path:
     """The package as it is (descriptor, schemas, data with its fingerprint) in ``target``."""
+    return _fresh_copy(target, source, "raw")
+
+
+def _fresh_copy(target: Path, source: Path, *ignored: str) -> Path:
+    """``target`` emptied, then the descriptor, schemas and data of ``source`` (less ``ignored``)."""
     target = Path(target)
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     shutil.copy(source / "datapackage.json", target / "datapackage.json")
     shutil.copytree(source / "schemas", target / "schemas")
-    shutil.copytree(source / "data", target / "data", ignore=shutil.ignore_patterns("raw"))
+    shutil.copytree(source / "data", target / "data", ignore=shutil.ignore_patterns(*ignored))
     return target

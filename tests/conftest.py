@@ -8,6 +8,22 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+EPOCH_SNAPSHOT = REPO / "data" / "raw" / "epoch-ai-models" / "all_ai_models.csv"
+
+
+def table(name: str):
+    """A table of the package as pandas reads it (the package's only missing value is the empty cell)."""
+    import pandas as pd
+
+    return pd.read_csv(REPO / "data" / f"{name}.csv", keep_default_na=False, na_values=[""])
+
+
+def score_row(model, benchmark, setting, source):
+    """The one score row of ``model`` on ``benchmark`` in ``setting`` from ``source``."""
+    s = table("benchmark_scores")
+    row = s[(s.model_id == model) & (s.benchmark_id == benchmark) & (s.setting_id == setting) & (s.source_id == source)]
+    assert len(row) == 1, (model, benchmark, setting, source)
+    return row.iloc[0]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VALID = FIXTURES / "valid"
 INVALID = FIXTURES / "invalid"

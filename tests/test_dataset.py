@@ -6,25 +6,15 @@ import math
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import REPO
-
-EPOCH_SNAPSHOT = REPO / "data" / "raw" / "epoch-ai-models" / "all_ai_models.csv"
-
-
-def table(name):
-    return pd.read_csv(REPO / "data" / f"{name}.csv", keep_default_na=False, na_values=[""])
+from conftest import EPOCH_SNAPSHOT, REPO, score_row, table
 
 
 def score(model, benchmark, setting, source):
-    s = table("benchmark_scores")
-    row = s[(s.model_id == model) & (s.benchmark_id == benchmark) & (s.setting_id == setting) & (s.source_id == source)]
-    assert len(row) == 1, (model, benchmark, setting, source)
-    return float(row.score.iloc[0])
+    return float(score_row(model, benchmark, setting, source).score)
 
 
 # Values as printed in the sources' tables (typed from them; the rows were entered from the same tables).

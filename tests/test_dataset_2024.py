@@ -10,20 +10,7 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import REPO
-
-EPOCH_SNAPSHOT = REPO / "data" / "raw" / "epoch-ai-models" / "all_ai_models.csv"
-
-
-def table(name):
-    return pd.read_csv(REPO / "data" / f"{name}.csv", keep_default_na=False, na_values=[""])
-
-
-def score_row(model, benchmark, setting, source):
-    s = table("benchmark_scores")
-    row = s[(s.model_id == model) & (s.benchmark_id == benchmark) & (s.setting_id == setting) & (s.source_id == source)]
-    assert len(row) == 1, (model, benchmark, setting, source)
-    return row.iloc[0]
+from conftest import EPOCH_SNAPSHOT, score_row, table
 
 
 def derived(comparison, model):

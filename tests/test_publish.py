@@ -4,7 +4,6 @@ reproducible releases."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import os
 import re
