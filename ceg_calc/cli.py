@@ -6,7 +6,6 @@ status 1. No Python traceback reaches the user for an expected failure.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 

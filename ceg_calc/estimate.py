@@ -289,7 +289,6 @@ def estimate_tasks(tasks: list[Task], method: str, draws: int = 10_000, seed: in
     dict of ndarray
         ``log10_ceg``, ``log10_low``, ``log10_high``, ``xprime``, ``extrapolated``, ``identified``.
     """
-    count = len(tasks)
     n = tasks[0].x.size
     x = np.stack([t.x for t in tasks])
     q = np.stack([t.q for t in tasks])

@@ -37,10 +37,8 @@ import io
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import zipfile
-from contextlib import closing
 from pathlib import Path
 
 import pandas as pd

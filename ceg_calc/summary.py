@@ -54,7 +54,6 @@ def summarise(root: str | Path = ".", markdown: bool = False) -> str:
     t = read_valid_tables(root).tables
     counts = pd.DataFrame({"table": list(t), "rows": [len(f) for f in t.values()]})
     enh = t["enhancements"]
-    scores = t["benchmark_scores"].merge(t["models"][["model_id", "enhanced"]], on="model_id")
     per_enh = []
     for row in enh.sort_values(["category", "enhancement_id"]).itertuples():
         est = t["ceg_estimates"][t["ceg_estimates"]["enhancement_id"] == row.enhancement_id]
