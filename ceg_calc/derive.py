@@ -1,15 +1,8 @@
 """``ceg derive``: every comparison of the package turned into rows of ``data/ceg_estimates.csv``.
 
-One row per (comparison, enhanced model). The inputs are read from the package only:
-
-- baseline points: the scores of ``baseline_family`` models on the comparison's benchmark in
-  ``baseline_setting_id`` from ``baseline_source_id``, each with its model's preferred compute
-  estimate; enhanced scores likewise from the enhanced side;
-- uncertainty: the compute estimate's bounds when it has both (read as a 90% interval), else its
-  confidence tier (:mod:`ceg_calc.uncertainty`); the score's stated standard error, else the
-  binomial standard error from the benchmark's number of items;
-- the stated CEG (``published_estimates``), only where its scope names the row's benchmark;
-- fine-tuning fraction and inference multiplier from ``costs``, first-hand before second-hand.
+One row per (comparison, enhanced model). The inputs are read from the package only; which
+scores, compute estimates, uncertainties, stated CEGs and costs each row uses is decided by
+:mod:`ceg_calc.plan`.
 
 The rules of method version 3 (:mod:`ceg_calc.robust`, :data:`ceg_calc.robust.DERIVE_POLICY`)
 decide what is published as a point, a bound or nothing; ``evidence`` says which, and the
