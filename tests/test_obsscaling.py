@@ -131,19 +131,17 @@ def frames():
     return import_obsscaling.load()
 
 
-def test_a_gsm8k_value_off_the_500_grid_stops_the_import(frames):
+@pytest.mark.parametrize("file, row, column, value, where", [
+    # GSM8K values move in steps of 1/500; leaderboard Winogrande in steps of 1/1267
+    ("base_llm_post_training_eval.csv", 3, "gsm8k_cot_8_exact_match,flexible-extract", "0.1234",
+     r"base_llm_post_training_eval.csv:5: gsm8k_cot_8"),
+    ("base_llm_benchmark_eval.csv", 0, "Winograd", "0.7403", r"base_llm_benchmark_eval.csv:2: Winograd"),
+])
+def test_a_value_off_its_question_grid_stops_the_import(frames, file, row, column, value, where):
     bad = dict(frames)
-    bad["base_llm_post_training_eval.csv"] = frames["base_llm_post_training_eval.csv"].copy()
-    bad["base_llm_post_training_eval.csv"].loc[3, "gsm8k_cot_8_exact_match,flexible-extract"] = "0.1234"
-    with pytest.raises(obsscaling_rows.ImportProblem, match=r"base_llm_post_training_eval.csv:5: gsm8k_cot_8"):
-        obsscaling_rows.benchmark_rows(bad)
-
-
-def test_a_winogrande_value_off_its_1267_grid_stops_the_import(frames):
-    bad = dict(frames)
-    bad["base_llm_benchmark_eval.csv"] = frames["base_llm_benchmark_eval.csv"].copy()
-    bad["base_llm_benchmark_eval.csv"].loc[0, "Winograd"] = "0.7403"
-    with pytest.raises(obsscaling_rows.ImportProblem, match=r"base_llm_benchmark_eval.csv:2: Winograd"):
+    bad[file] = frames[file].copy()
+    bad[file].loc[row, column] = value
+    with pytest.raises(obsscaling_rows.ImportProblem, match=where):
         obsscaling_rows.benchmark_rows(bad)
 
 
