@@ -38,8 +38,7 @@ serve: install
 
 # Re-import the model and compute rows that come from the snapshots in data/raw/ (hand-added rows are kept).
 data: install
-	$(BIN)/python scripts/import_reference.py
-	$(BIN)/python scripts/import_obsscaling.py
+	$(BIN)/ceg ingest all
 	$(BIN)/ceg derive
 
 # Dated from the version's CHANGELOG entry, SOURCE_DATE_EPOCH or the last commit (never the clock).
@@ -49,9 +48,9 @@ release: install
 
 test: install $(CFF)/bin/cffconvert
 	$(BIN)/ceg validate --strict
-	$(BIN)/python scripts/snapshots.py verify
-	$(BIN)/python scripts/import_reference.py --check
-	$(BIN)/python scripts/import_obsscaling.py --check
+	$(BIN)/ceg snapshots verify
+	$(BIN)/ceg ingest all --check
+	$(BIN)/lint-imports
 	$(BIN)/frictionless validate datapackage.json
 	$(CFF)/bin/cffconvert --validate -i CITATION.cff
 	$(BIN)/python -m pytest

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from bench.common import BENCH_DIR, say
 from bench.synthetic import make_synthetic_package
-from ceg_calc.database import _quote, build_database, create_table_sql, index_sql
-from ceg_calc.package import DataPackage
+from ceg_calc.publish.database import _quote, build_database, create_table_sql, index_sql
+from ceg_calc.package.descriptor import DataPackage
 
 
 def sqlite_shell_import_seconds(root: Path, db: Path) -> float | None:

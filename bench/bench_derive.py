@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import median_seconds, say
-from ceg_calc.derive import DERIVED_TABLES
-from ceg_calc.estimate import estimate_tasks, make_tasks
+from ceg_calc.derive.names import DERIVED_TABLES
+from ceg_calc.calc.batch import estimate_tasks
+from ceg_calc.calc.tasks import make_tasks
 
 
 def synthetic_tasks(n: int = 1000, seed: int = 1) -> list:
@@ -38,8 +39,8 @@ def main() -> None:
     seconds = median_seconds(run, repeat=3)
     say(f"derive: 1,000 comparisons x 10,000 draws: {seconds:.2f} s median of 3 (goal <= 1 s)")
     root = Path(__file__).resolve().parents[1]
-    from ceg_calc.derive import derive_frame
-    from ceg_calc.validate import read_valid_tables
+    from ceg_calc.derive.estimates import derive_frame
+    from ceg_calc.gate.checks import read_valid_tables
 
     loaded = read_valid_tables(root, skip=DERIVED_TABLES)
     start = time.perf_counter()

@@ -20,9 +20,9 @@ import urllib.request
 from pathlib import Path
 
 from bench.common import BENCH_DIR, say
-from ceg_calc.derive import DERIVED_TABLES
+from ceg_calc.derive.names import DERIVED_TABLES
 from bench.replicate import copy_package, replicate_package
-from ceg_calc.fingerprint import FINGERPRINT
+from ceg_calc.derive.fingerprint import FINGERPRINT
 
 BIN = Path(sys.executable).parent
 CEG = [sys.executable, "-m", "ceg_calc.cli"]
@@ -114,7 +114,7 @@ def measure(root: Path) -> dict:
 def synthetic_ms_per_comparison() -> float:
     """Estimation alone on the synthetic benchmark's 1,000 comparisons [ms per comparison]."""
     from bench.bench_derive import synthetic_tasks
-    from ceg_calc.estimate import estimate_tasks
+    from ceg_calc.calc.batch import estimate_tasks
 
     groups = {}
     for task in synthetic_tasks():
@@ -128,8 +128,8 @@ def synthetic_ms_per_comparison() -> float:
 def derive_in_process(root: Path) -> tuple[float, int, int]:
     """Seconds of ``derive_frame`` (assembly and estimation, no start or validation), comparisons
     and derived rows (one per comparison and enhanced model: a task of the estimator)."""
-    from ceg_calc.derive import derive_frame
-    from ceg_calc.validate import read_valid_tables
+    from ceg_calc.derive.estimates import derive_frame
+    from ceg_calc.gate.checks import read_valid_tables
 
     loaded = read_valid_tables(root, skip=DERIVED_TABLES)
     start = time.perf_counter()

@@ -10,7 +10,7 @@ import pandas as pd
 
 from bench.common import BENCH_DIR, median_seconds, say
 from bench.synthetic import make_synthetic_package
-from ceg_calc.validate import validate_package
+from ceg_calc.verbs.validate import validate_package
 
 N_SCORES = 1_000_000
 N_SUBSET = 100_000

@@ -106,7 +106,7 @@ def make_synthetic_package(root: Path, n_scores: int, n_models: int = 1000, n_be
     shutil.copytree(REPO / "schemas", root / "schemas")
     tables = _small_tables(n_models, n_benchmarks)
     tables["benchmark_scores"] = synthetic_scores(n_scores, n_models, n_benchmarks)
-    from ceg_calc.derive import DERIVED_TABLES
+    from ceg_calc.derive.names import DERIVED_TABLES
 
     for name in ("comparisons", "comparison_components", "costs", "published_estimates", *DERIVED_TABLES):
         fields = json.loads((REPO / "schemas" / f"{name}.json").read_text(encoding="utf-8"))["fields"]

@@ -1,6 +1,6 @@
 """The ``ceg`` command line: thin commands that call one library function each and print.
 
-The library raises :class:`ceg_calc.errors.CegError`; here it becomes ``Error: ...`` and exit
+The library raises :class:`ceg_calc.core.errors.CegError`; here it becomes ``Error: ...`` and exit
 status 1. No Python traceback reaches the user for an expected failure.
 """
 
@@ -12,15 +12,23 @@ from pathlib import Path
 import click
 
 from ceg_calc import __version__
-from ceg_calc.errors import CegError
+from ceg_calc.core.errors import CegError, ValidationFailed
 
 PACKAGE_DIR = click.Path(file_okay=True, dir_okay=True, path_type=Path)
 
 
-def run(function, *args, **kwargs):
-    """Call a library function, turning a :class:`CegError` into a click error."""
+def run(function, *args, refused: str = "written", **kwargs):
+    """Call one library function; the one place where the library's errors become messages.
+
+    A :class:`ValidationFailed` prints its report (to standard error) and then one line saying that
+    nothing was ``refused`` (written, derived); any other :class:`CegError` becomes ``Error: ...``;
+    both exit 1.
+    """
     try:
         return function(*args, **kwargs)
+    except ValidationFailed as exc:
+        click.echo(exc.report.to_text(), err=True)
+        raise click.ClickException(f"the package does not validate; nothing was {refused}") from None
     except CegError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -45,7 +53,7 @@ def validate(path, as_json, strict, full_drift):
     the physical CSV line (header = 1). The derived tables are recomputed for the drift check
     only when their inputs changed since `ceg derive` (or with --full-drift / --strict).
     """
-    from ceg_calc.validate import validate_package
+    from ceg_calc.verbs.validate import validate_package
 
     report = run(validate_package, path, strict=strict, full_drift=full_drift)
     click.echo(report.to_json() if as_json else report.to_text())
@@ -64,23 +72,14 @@ def derive(path, draws, seed, if_stale):
 
     Refuses, writing nothing, when the source tables do not pass `ceg validate`.
     """
-    from ceg_calc.derive import derive_package
-    from ceg_calc.errors import ValidationFailed
+    from ceg_calc.derive.fingerprint import derivation_is_current
+    from ceg_calc.derive.run import derive_package
+    from ceg_calc.package.descriptor import DataPackage
 
-    if if_stale:
-        from ceg_calc.fingerprint import derivation_is_current
-        from ceg_calc.package import DataPackage
-
-        if run(lambda: derivation_is_current(DataPackage(path), draws, seed)):
-            click.echo("derived tables are current (data/.derived-fingerprint matches): nothing derived")
-            return
-    try:
-        written, frame = derive_package(path, draws=draws, seed=seed)
-    except ValidationFailed as exc:
-        click.echo(exc.report.to_text(), err=True)
-        raise click.ClickException("the package does not validate; nothing was derived") from None
-    except CegError as exc:
-        raise click.ClickException(str(exc)) from None
+    if if_stale and run(lambda: derivation_is_current(DataPackage(path), draws, seed)):
+        click.echo("derived tables are current (data/.derived-fingerprint matches): nothing derived")
+        return
+    written, frame = run(derive_package, path, draws=draws, seed=seed, refused="derived")
     counts = frame["status"].value_counts()
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("estimated", "lower-bound", "none"))
     click.echo(f"wrote {written}: {len(frame)} rows ({summary})")
@@ -90,26 +89,13 @@ def _progress(message: str) -> None:
     click.echo(f"  {message}", err=True)
 
 
-def _needs_valid(function, *args, **kwargs):
-    """Run a command that needs a valid package; on failure print the report and exit 1."""
-    from ceg_calc.errors import ValidationFailed
-
-    try:
-        return function(*args, **kwargs)
-    except ValidationFailed as exc:
-        click.echo(exc.report.to_text(), err=True)
-        raise click.ClickException("the package does not validate; nothing was written") from None
-    except CegError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
 @cli.command()
 @click.argument("path", type=PACKAGE_DIR, default=".")
 def build(path):
     """Build build/ceg.db, build/parquet/ and the Datasette metadata (with the charts) from the package at PATH."""
-    from ceg_calc.site import build_site
+    from ceg_calc.publish.site import build_site
 
-    db = _needs_valid(build_site, path, progress=_progress)
+    db = run(build_site, path, progress=_progress)
     click.echo(f"built {db}")
 
 
@@ -122,11 +108,12 @@ def build(path):
                    "--no-cache measures Datasette alone.")
 def serve(path, port, host, cache):
     """Serve the package read-only in Datasette, rebuilding first when the data changed."""
-    from ceg_calc.site import build_site, serve_site, site_is_stale
+    from ceg_calc.publish.serve import serve_site
+    from ceg_calc.publish.site import build_site, site_is_stale
 
     root = Path(path)
-    if _needs_valid(site_is_stale, root):
-        _needs_valid(build_site, root, progress=_progress)
+    if run(site_is_stale, root):
+        run(build_site, root, progress=_progress)
     click.echo(f"serving http://{host}:{port}/ (Ctrl-C stops)", err=True)
     serve_site(root, port, host, cache=cache)
 
@@ -141,9 +128,9 @@ def release(version, path, reason):
     Published files (dist/SHA256SUMS) are verified first and never rewritten; the date comes from
     the version's CHANGELOG entry, SOURCE_DATE_EPOCH or the last commit, never the clock.
     """
-    from ceg_calc.publish import make_release
+    from ceg_calc.verbs.release import release as make_release
 
-    target = _needs_valid(make_release, path, version, progress=_progress, reason=reason)
+    target = run(make_release, path, version, progress=_progress, reason=reason)
     click.echo(f"released {target}")
 
 
@@ -152,9 +139,49 @@ def release(version, path, reason):
 @click.option("--markdown", is_flag=True, help="Print Markdown tables (for the README).")
 def summary(path, markdown):
     """Counts per table, category and enhancement, and the comparisons that give no CEG, with why."""
-    from ceg_calc.summary import summarise
+    from ceg_calc.verbs.summary import summarise
 
-    click.echo(_needs_valid(summarise, path, markdown=markdown))
+    click.echo(run(summarise, path, markdown=markdown))
+
+
+@cli.command()
+@click.argument("names", nargs=-1, required=True, metavar="NAME... | all")
+@click.option("--path", type=PACKAGE_DIR, default=".", help="Package folder.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when data/ differs from what the import writes.")
+def ingest(names, path, check):
+    """Re-import the rows that come from the snapshots in data/raw/ (hand-added rows are kept).
+
+    NAME is one of the imports (epoch, obsscaling) or all.
+    """
+    from ceg_calc.ingest.steps import STEPS, ingest as run_ingest
+
+    unknown = [n for n in names if n != "all" and n not in STEPS]
+    if unknown:
+        raise click.BadParameter(f"{unknown[0]!r}; expected one of {', '.join(STEPS)} or all", param_hint="NAME")
+    chosen = list(STEPS) if "all" in names else list(dict.fromkeys(names))
+    status, lines = run(run_ingest, chosen, path, check=check)
+    for line in lines:
+        click.echo(line, err=status != 0)
+    sys.exit(status)
+
+
+@cli.command()
+@click.argument("action", type=click.Choice(["verify", "rehash"]))
+@click.argument("name", required=False)
+@click.option("--path", type=PACKAGE_DIR, default=".", help="Package folder.")
+def snapshots(action, name, path):
+    """Check every snapshot under data/raw/ against its manifest (verify), or record the hashes of
+    snapshot NAME's files after a maintainer refreshed them (rehash NAME)."""
+    from ceg_calc.ingest import snapshots as snapshot_files
+
+    if action == "rehash":
+        if not name:
+            raise click.UsageError("rehash needs the NAME of a snapshot")
+        run(snapshot_files.rehash, name, path)
+        click.echo(f"data/raw/{name}: hashes recorded")
+        return
+    for line in run(snapshot_files.verify, path):
+        click.echo(line)
 
 
 def _without_data_synthesis() -> None:

@@ -1,7 +1,7 @@
 """Before/after counts of method version 3, rule by rule (the table in docs/methodology.md).
 
 Load the package's source tables; derive ceg_estimates under the rules added one at a time
-(version 2's running maximum first, then each rule of :mod:`ceg_calc.robust`); print a Markdown
+(version 2's running maximum first, then each rule of :mod:`ceg_calc.calc.policy`); print a Markdown
 table of how many rows each step changed and what the published table then holds.
 
     .venv/bin/python scripts/method_v3_counts.py [PACKAGE]
@@ -14,9 +14,10 @@ from dataclasses import replace
 
 import pandas as pd
 
-from ceg_calc.derive import DERIVED_TABLES, EU_AI_ACT_FLOP, US_EO_14110_FLOP, derive_frame
-from ceg_calc.robust import DERIVE_POLICY, LEGACY
-from ceg_calc.validate import read_valid_tables
+from ceg_calc.derive.estimates import derive_frame
+from ceg_calc.derive.names import DERIVED_TABLES, EU_AI_ACT_FLOP, US_EO_14110_FLOP
+from ceg_calc.calc.policy import DERIVE_POLICY, LEGACY
+from ceg_calc.gate.checks import read_valid_tables
 
 STEPS = [
     ("version 2 (running maximum, no rule)", LEGACY),

@@ -60,7 +60,7 @@ def test_compute_matches_epoch(estimate_id, epoch_row, confidence):
 
 
 def test_import_is_current():
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "import_reference.py"), "--check"],
+    result = subprocess.run([sys.executable, "-m", "ceg_calc.cli", "ingest", "epoch", "--check", "--path", str(REPO)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from ceg_calc.cli import cli
-from ceg_calc.derive import derive_package
-from ceg_calc.validate import validate_package
+from ceg_calc.derive.run import derive_package
+from ceg_calc.verbs.validate import validate_package
 
 
 def rows(package):

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ceg_calc import EstimationError, binomial_stderr, estimate_ceg
-from ceg_calc.uncertainty import Z90, compute_log10_sd
+from ceg_calc.calc.uncertainty import Z90, compute_log10_sd
 
 FLOP = [1e21, 1e22, 1e23]
 SCORE = [10.0, 20.0, 30.0]

@@ -8,12 +8,13 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-import ceg_calc.derive
+import ceg_calc.calc.policy
+import ceg_calc.derive.drift
 from ceg_calc.cli import cli
-from ceg_calc.derive import derive_package
-from ceg_calc.fingerprint import FINGERPRINT, CODE_DIR, code_digest, fingerprint, recorded
-from ceg_calc.package import DataPackage
-from ceg_calc.validate import validate_package
+from ceg_calc.derive.run import derive_package
+from ceg_calc.derive.fingerprint import FINGERPRINT, CODE_DIR, code_digest, fingerprint, recorded
+from ceg_calc.package.descriptor import DataPackage
+from ceg_calc.verbs.validate import validate_package
 
 
 @pytest.fixture
@@ -27,13 +28,13 @@ def derived(valid_package):
 def recomputations(monkeypatch):
     """Counts the fresh derivations the drift check makes (the real one still runs)."""
     calls = []
-    real = ceg_calc.derive.drift_problems
+    real = ceg_calc.derive.drift.drift_problems
 
     def counted(loaded):
         calls.append(loaded.package.root)
         return real(loaded)
 
-    monkeypatch.setattr(ceg_calc.derive, "drift_problems", counted)
+    monkeypatch.setattr(ceg_calc.derive.drift, "drift_problems", counted)
     return calls
 
 
@@ -106,7 +107,7 @@ def test_fingerprint_covers_draws_seed_and_method(derived):
     assert fingerprint(package, 10_000, 0) == base
     assert fingerprint(package, 9_999, 0) != base
     assert fingerprint(package, 10_000, 1) != base
-    assert base["method_version"] == str(ceg_calc.estimate.METHOD_VERSION)
+    assert base["method_version"] == str(ceg_calc.calc.policy.METHOD_VERSION)
 
 
 def test_code_digest_moves_with_the_calculator_code_only(tmp_path):
@@ -114,9 +115,13 @@ def test_code_digest_moves_with_the_calculator_code_only(tmp_path):
     shutil.copytree(CODE_DIR, code, ignore=shutil.ignore_patterns("__pycache__"))
     before = code_digest(code)
     assert before == code_digest(CODE_DIR)
-    (code / "site.py").write_text("# serving only\n", encoding="utf-8")
+    (code / "publish" / "site.py").write_text("# serving only\n", encoding="utf-8")
+    (code / "publish" / "new_chart.py").write_text("# a new module of a publishing stage\n", encoding="utf-8")
     assert code_digest(code) == before
-    with open(code / "derive.py", "a", encoding="utf-8") as handle:
+    (code / "calc" / "new_rule.py").write_text("# a new module of the calculator\n", encoding="utf-8")
+    assert code_digest(code) != before
+    (code / "calc" / "new_rule.py").unlink()
+    with open(code / "derive" / "estimates.py", "a", encoding="utf-8") as handle:
         handle.write("\n# a change to the derivation\n")
     assert code_digest(code) != before
 
@@ -131,16 +136,16 @@ def test_an_unreadable_fingerprint_means_recompute(derived, recomputations):
 @pytest.fixture
 def full_validations(monkeypatch):
     """Counts the full validations ``ceg derive`` runs before deriving."""
-    import ceg_calc.validate
+    import ceg_calc.derive.run
 
     calls = []
-    real = ceg_calc.validate.read_valid_tables
+    real = ceg_calc.derive.run.read_valid_tables
 
     def counted(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(ceg_calc.validate, "read_valid_tables", counted)
+    monkeypatch.setattr(ceg_calc.derive.run, "read_valid_tables", counted)
     return calls
 
 
@@ -195,8 +200,8 @@ def test_derive_if_stale_skips_only_a_current_derivation(derived):
 
 
 def test_build_rechecks_a_derived_table_edited_after_derive(derived):
-    from ceg_calc.errors import ValidationFailed
-    from ceg_calc.site import build_site
+    from ceg_calc.core.errors import ValidationFailed
+    from ceg_calc.publish.site import build_site
 
     assert build_site(derived).is_file()  # current fingerprint: read and typed, not checked again
     # a value outside its own interval: the edit makes the fingerprint stale, so build checks again

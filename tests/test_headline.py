@@ -9,11 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ceg_calc.derive import DERIVED_TABLES, derive_package
-from ceg_calc.headline import enhancement_summary, headline, scale_slope, summary_row
-from ceg_calc.plan import finetune_fractions, published_for
-from ceg_calc.uncertainty import Z90
-from ceg_calc.validate import read_valid_tables, validate_package
+from ceg_calc.derive.names import DERIVED_TABLES
+from ceg_calc.derive.run import derive_package
+from ceg_calc.derive.summary import enhancement_summary, headline, scale_slope, summary_row
+from ceg_calc.derive.plan import finetune_fractions, published_for
+from ceg_calc.calc.uncertainty import Z90
+from ceg_calc.gate.checks import read_valid_tables
+from ceg_calc.verbs.validate import validate_package
 from conftest import REPO
 
 
@@ -143,7 +145,7 @@ def test_every_point_lies_within_the_limit_and_inside_its_interval(committed):
 
 
 def test_no_curve_is_anchored_on_a_score_within_two_standard_errors_of_chance(committed):
-    from ceg_calc.plan import chance_level, score_stderr
+    from ceg_calc.derive.plan import chance_level, score_stderr
 
     benchmarks = {b["benchmark_id"]: b for b in committed["benchmarks"].to_dict("records")}
     scores = committed["benchmark_scores"].set_index("score_id")
@@ -181,7 +183,7 @@ def test_a_point_outside_its_interval_is_reported(valid_package):
 
 
 def test_index_summary_lists_best_evidence_first_and_cells_are_marked():
-    from ceg_calc.site_evidence import render_cell, summary_html
+    from ceg_calc.publish.evidence import render_cell, summary_html
 
     summary = pd.DataFrame([
         {"enhancement_id": "weak", "category": "prompting", "rows": 2, "robust_points": 1, "robust_bounds": 0,

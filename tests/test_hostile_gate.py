@@ -16,8 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from ceg_calc.cli import cli
-from ceg_calc.report import MAX_SHOWN, PER_CHECK
-from ceg_calc.validate import load_package, read_valid_tables, validate_package
+from ceg_calc.core.report import MAX_SHOWN, PER_CHECK
+from ceg_calc.gate.checks import read_valid_tables
+from ceg_calc.package.tables import load_package
+from ceg_calc.verbs.validate import validate_package
 
 
 def invoke(*args):
@@ -46,7 +48,7 @@ def set_cell(package, table, row, column, value):
 # --- exact integers -------------------------------------------------------------------------
 
 def test_integers_beyond_float_precision_are_kept_exactly(valid_package):
-    from ceg_calc.database import sql_values
+    from ceg_calc.publish.database import sql_values
 
     set_cell(valid_package, "settings", 0, "shots", "9007199254740993")
     set_cell(valid_package, "settings", 1, "shots", "")  # a blank: the column once went through float64
@@ -107,7 +109,7 @@ def test_a_flood_of_bad_rows_prints_a_bounded_report_with_counts_per_check(valid
 
 
 def test_one_check_makes_at_most_per_check_problems(valid_package):
-    from ceg_calc.package import DataPackage
+    from ceg_calc.package.descriptor import DataPackage
 
     _many_bad_rows(valid_package, PER_CHECK + 500)
     report = load_package(DataPackage(valid_package)).report  # structure and types: the score column
@@ -257,8 +259,8 @@ def test_no_mutation_of_descriptor_or_schema_is_an_internal_error(valid_package)
     import copy
     import random
 
-    from ceg_calc.errors import DescriptorInvalid, PackageError
-    from ceg_calc.package import DataPackage
+    from ceg_calc.core.errors import DescriptorInvalid, PackageError
+    from ceg_calc.package.descriptor import DataPackage
 
     rng = random.Random(11)
     files = [valid_package / "datapackage.json", *sorted((valid_package / "schemas").glob("*.json"))]

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from ceg_calc.cli import cli
-from ceg_calc.validate import validate_package
+from ceg_calc.verbs.validate import validate_package
 
 SECRET = "CEG_HOSTILE_SECRET_7f3a"
 
@@ -187,8 +187,8 @@ def test_build_refuses_a_build_folder_that_is_a_symlink(valid_package, tmp_path)
 def test_release_zip_entries_are_the_confined_paths_and_files_have_normal_modes(valid_package, monkeypatch):
     import zipfile
 
-    from ceg_calc.package import DataPackage
-    from ceg_calc.tidy import normal_mode
+    from ceg_calc.package.descriptor import DataPackage
+    from ceg_calc.core.files import normal_mode
     from test_publish import _copy_project_files, _release
 
     _copy_project_files(valid_package)
@@ -216,7 +216,7 @@ def test_release_does_not_pack_a_symlink_out_of_the_package(valid_package, monke
 
 
 def test_derive_rewrites_with_normal_permissions_and_no_temporary_file(valid_package):
-    from ceg_calc.tidy import normal_mode
+    from ceg_calc.core.files import normal_mode
 
     target = valid_package / "data" / "ceg_estimates.csv"
     target.chmod(0o600)
@@ -231,7 +231,7 @@ def test_interrupted_write_leaves_only_an_ignored_temporary_file(tmp_path):
     """A write killed before the rename leaves ``.<name>.<random>.tmp``, which .gitignore ignores."""
     import fnmatch
 
-    from ceg_calc.tidy import temporary_beside
+    from ceg_calc.core.files import temporary_beside
 
     fd, tmp = temporary_beside(tmp_path / "ceg_estimates.csv")
     os.close(fd)

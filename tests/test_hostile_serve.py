@@ -16,8 +16,9 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from ceg_calc import serve_guard
-from ceg_calc.site import ResponseCache, build_site, datasette, metadata, web_link
+from ceg_calc.publish import guard as serve_guard
+from ceg_calc.publish.serve import ResponseCache, datasette
+from ceg_calc.publish.site import build_site, metadata, web_link
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +172,7 @@ def test_pages_carry_the_content_security_policy(site):
 @pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,<script>1</script>",
                                   " http://x.org", "http://x.org/\"onmouseover=alert(1)", 42])
 def test_only_web_links_reach_the_pages(valid_package, link):
-    from ceg_calc.package import DataPackage
+    from ceg_calc.package.descriptor import DataPackage
 
     package = DataPackage(valid_package)
     package.descriptor["licenses"][0]["path"] = link

@@ -13,9 +13,8 @@ import pytest
 
 from conftest import REPO
 
-sys.path.insert(0, str(REPO / "scripts"))
-import import_obsscaling  # noqa: E402
-import obsscaling_rows  # noqa: E402
+from ceg_calc.ingest import obsscaling as import_obsscaling
+from ceg_calc.ingest import obsscaling_rows
 
 RAW = REPO / "data" / "raw" / "obsscaling"
 URL = "https://github.com/ryoungj/ObsScaling/blob/4d6e1e43fd2635d04654aa77d1df9d5266ea0382/eval_results/"
@@ -94,7 +93,7 @@ def test_strict_and_norm_columns_are_not_used(scores):
 
 
 def test_import_is_current():
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "import_obsscaling.py"), "--check"],
+    result = subprocess.run([sys.executable, "-m", "ceg_calc.cli", "ingest", "obsscaling", "--check", "--path", str(REPO)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
@@ -128,7 +127,7 @@ def test_enough_ladders():
 
 @pytest.fixture(scope="module")
 def frames():
-    return import_obsscaling.load()
+    return import_obsscaling.load(REPO)
 
 
 @pytest.mark.parametrize("file, row, column, value, where", [

@@ -23,10 +23,11 @@ import pytest
 from click.testing import CliRunner
 
 from ceg_calc.cli import cli
-from ceg_calc.database import create_table_sql, is_stale
-from ceg_calc.package import DataPackage
-from ceg_calc.site import ResponseCache, build_site, datasette, metadata
-from ceg_calc.validate import read_valid_tables
+from ceg_calc.publish.database import create_table_sql, is_stale
+from ceg_calc.package.descriptor import DataPackage
+from ceg_calc.publish.serve import ResponseCache, datasette
+from ceg_calc.publish.site import build_site, metadata
+from ceg_calc.gate.checks import read_valid_tables
 
 
 @pytest.fixture
@@ -496,7 +497,7 @@ def test_release_refuses_a_bad_version(valid_package):
 def test_zenodo_metadata_is_generated_from_the_citation():
     from conftest import REPO
 
-    from ceg_calc.citation import read_cff, zenodo_metadata
+    from ceg_calc.publish.citation import read_cff, zenodo_metadata
 
     cff = read_cff(REPO)
     committed = json.loads((REPO / ".zenodo.json").read_text(encoding="utf-8"))
@@ -511,7 +512,7 @@ def test_zenodo_metadata_is_generated_from_the_citation():
 def test_cffconvert_names_the_version_and_the_repository(style):
     from conftest import REPO
 
-    from ceg_calc.citation import read_cff
+    from ceg_calc.publish.citation import read_cff
 
     tool = REPO / ".tools" / "cffconvert" / "bin" / "cffconvert"
     if not tool.exists():
@@ -526,8 +527,8 @@ def test_cffconvert_names_the_version_and_the_repository(style):
 
 
 def test_the_changelog_entry_is_dated_once_and_notes_are_not_repeated():
-    from ceg_calc.citation import changelog_date, dated_changelog, unreleased_heading
-    from ceg_calc.errors import CegError
+    from ceg_calc.publish.citation import changelog_date, dated_changelog, unreleased_heading
+    from ceg_calc.core.errors import CegError
 
     text = "# Changelog\n\n## 0.2.0 — unreleased\n\n- New rows.\n\n## 0.1.0 (2024-01-02)\n\n- First.\n"
     dated = dated_changelog(text, "0.2.0", "2024-03-04", ["- Reason for this release: x"])

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ceg_calc import estimate_ceg
-from ceg_calc.derive import _thresholds, evidence_of, evidence_order
-from ceg_calc.estimate import make_tasks
-from ceg_calc.isotonic import isotonic_planes, isotonic_points
-from ceg_calc.robust import DERIVE_POLICY, LEGACY, Policy, informative, rise_z
+from ceg_calc.derive.estimates import _thresholds, evidence_of, evidence_order
+from ceg_calc.calc.tasks import make_tasks
+from ceg_calc.calc.isotonic import isotonic_planes, isotonic_points
+from ceg_calc.calc.policy import DERIVE_POLICY, LEGACY, Policy, informative, rise_z
 
 FLOP = [1e21, 1e22, 1e23]
 V3 = dict(informative_z=2.0, require_rise=True, extrapolation_limit=1.0, curve="isotonic", point_in_interval=True)
@@ -21,7 +21,7 @@ REL = 1e-9
 
 
 def test_derive_policy_is_the_documented_one():
-    assert DERIVE_POLICY == Policy(**V3)
+    assert DERIVE_POLICY == Policy(policy=Policy(**V3))
     assert LEGACY == Policy()
 
 
@@ -38,17 +38,17 @@ def test_curve_is_anchored_on_the_informative_points_only():
     # AQuA-like: the two smallest models score below chance (20). The curve runs from (23, 30) to
     # (24, 40), so 35 needs 10^23.5 FLOP: CEG against 1e22 = 10^1.5.
     r = estimate_ceg([1e21, 1e22, 1e23, 1e24], [12.6, 18.6, 30, 40], 1e22, 35, score_stderr=2.0,
-                     chance_score=20, draws=0, **V3)
+                     chance_score=20, draws=0, policy=Policy(**V3))
     assert r.anchors.tolist() == [False, False, True, True]
     assert r.ceg == pytest.approx(10 ** 1.5, rel=REL) and not r.is_lower_bound
 
 
 def test_fewer_than_two_informative_points_fall_back_to_the_bound():
     # a fallback bound counts a model as beaten only beyond 2 SE of the difference: 2 * sqrt(2^2 + 2^2) = 5.66
-    r = estimate_ceg([1e21, 1e22, 1e23], [12, 18, 30], 1e21, 36, score_stderr=2.0, chance_score=20, draws=0, **V3)
+    r = estimate_ceg([1e21, 1e22, 1e23], [12, 18, 30], 1e21, 36, score_stderr=2.0, chance_score=20, draws=0, policy=Policy(**V3))
     assert r.is_lower_bound and r.ceg == pytest.approx(100.0, rel=REL)  # 36 > 30 + 5.66: 1e23 / 1e21
     assert "fewer than two baseline points" in r.reason
-    r = estimate_ceg([1e21, 1e22, 1e23], [12, 18, 30], 1e21, 35, score_stderr=2.0, chance_score=20, draws=0, **V3)
+    r = estimate_ceg([1e21, 1e22, 1e23], [12, 18, 30], 1e21, 35, score_stderr=2.0, chance_score=20, draws=0, policy=Policy(**V3))
     assert r.ceg == pytest.approx(10.0, rel=REL)  # 35 < 35.66: only the 1e22 model (18) is beaten
 
 
@@ -63,41 +63,41 @@ def test_rise_z_by_hand():
 
 
 def test_a_baseline_that_does_not_rise_beyond_noise_gives_the_bound():
-    r = estimate_ceg(FLOP, [20, 21, 20.5], 1e21, 25, score_stderr=1.0, draws=0, **V3)
+    r = estimate_ceg(FLOP, [20, 21, 20.5], 1e21, 25, score_stderr=1.0, draws=0, policy=Policy(**V3))
     assert r.is_lower_bound and r.ceg == pytest.approx(100.0, rel=REL)
     assert "do not rise with compute beyond noise" in r.reason
-    below = estimate_ceg(FLOP, [20, 21, 20.5], 1e21, 15, score_stderr=1.0, draws=0, **V3)
+    below = estimate_ceg(FLOP, [20, 21, 20.5], 1e21, 15, score_stderr=1.0, draws=0, policy=Policy(**V3))
     assert math.isnan(below.ceg) and "no lower bound" in below.reason
 
 
 # --- rule 3: the extrapolation limit ----------------------------------------------------------
 
 def test_within_the_limit_the_point_stays_flagged_extrapolated():
-    r = estimate_ceg(FLOP, [10, 20, 30], 1e21, 35, draws=0, **V3)  # C' = 10^23.5: half a decade beyond
+    r = estimate_ceg(FLOP, [10, 20, 30], 1e21, 35, draws=0, policy=Policy(**V3))  # C' = 10^23.5: half a decade beyond
     assert r.extrapolated and not r.limited and r.ceg == pytest.approx(10 ** 2.5, rel=REL)
 
 
 def test_beyond_the_limit_the_row_is_the_surveys_lower_bound():
-    r = estimate_ceg(FLOP, [10, 20, 30], 1e21, 45, draws=0, **V3)  # C' = 10^24.5: 1.5 decades beyond
+    r = estimate_ceg(FLOP, [10, 20, 30], 1e21, 45, draws=0, policy=Policy(**V3))  # C' = 10^24.5: 1.5 decades beyond
     assert r.limited and r.is_lower_bound and not r.extrapolated
     assert r.ceg == pytest.approx(100.0, rel=REL)  # largest model beaten: 1e23, over 1e21
-    below = estimate_ceg(FLOP, [10, 20, 30], 1e22, -5, draws=0, **V3)  # C' = 10^19.5: 1.5 below
+    below = estimate_ceg(FLOP, [10, 20, 30], 1e22, -5, draws=0, policy=Policy(**V3))  # C' = 10^19.5: 1.5 below
     assert below.limited and math.isnan(below.ceg)
 
 
 def test_each_rule_can_be_used_alone():
     # without informative_z the rise needs only a positive slope: 0.25 per decade rises, -0.5 does not
-    rising = estimate_ceg(FLOP, [20, 21, 20.5], 1e21, 25, score_stderr=1.0, draws=0, require_rise=True)
+    rising = estimate_ceg(FLOP, [20, 21, 20.5], 1e21, 25, score_stderr=1.0, draws=0, policy=Policy(require_rise=True))
     assert not rising.is_lower_bound and rising.extrapolated
-    falling = estimate_ceg(FLOP, [21, 20.5, 20], 1e21, 25, score_stderr=1.0, draws=0, require_rise=True)
+    falling = estimate_ceg(FLOP, [21, 20.5, 20], 1e21, 25, score_stderr=1.0, draws=0, policy=Policy(require_rise=True))
     assert falling.is_lower_bound and "needs > 0" in falling.reason
     assert falling.ceg == pytest.approx(100.0, rel=REL)  # no margin without informative_z
-    limited = estimate_ceg(FLOP, [10, 20, 30], 1e21, 45, draws=0, extrapolation_limit=1.0)
+    limited = estimate_ceg(FLOP, [10, 20, 30], 1e21, 45, draws=0, policy=Policy(extrapolation_limit=1.0))
     assert limited.limited and limited.ceg == pytest.approx(100.0, rel=REL)
 
 
 def test_draws_are_clipped_to_the_limit():
-    r = estimate_ceg(FLOP, [10, 20, 30], 1e21, 39, score_stderr=3.0, seed=3, **V3)  # C' = 10^23.9
+    r = estimate_ceg(FLOP, [10, 20, 30], 1e21, 39, score_stderr=3.0, seed=3, policy=Policy(**V3))  # C' = 10^23.9
     assert not r.limited and r.ceg_high <= 10 ** (24 - 21) * (1 + 1e-9)
 
 
@@ -107,10 +107,10 @@ def test_isotonic_curve_by_hand():
     # (21, 10), (22, 25), (23, 20), (24, 40), equal weights: 25 and 20 pool to 22.5;
     # 30 lies (30 - 22.5) / 17.5 of the way from x = 23 to 24.
     scores = [10, 25, 20, 40]
-    r = estimate_ceg([1e21, 1e22, 1e23, 1e24], scores, 1e21, 30, curve="isotonic", draws=0)
+    r = estimate_ceg([1e21, 1e22, 1e23, 1e24], scores, 1e21, 30, policy=Policy(curve="isotonic"), draws=0)
     assert r.ceg == pytest.approx(10 ** (2 + 7.5 / 17.5), rel=REL)
     # weights 1/SE^2 with SE (1, 1, 2, 1): (25 * 1 + 20 * 0.25) / 1.25 = 24 → x = 23 + 6 / 16
-    r = estimate_ceg([1e21, 1e22, 1e23, 1e24], scores, 1e21, 30, curve="isotonic", draws=0,
+    r = estimate_ceg([1e21, 1e22, 1e23, 1e24], scores, 1e21, 30, policy=Policy(curve="isotonic"), draws=0,
                      score_stderr=[1, 1, 2, 1], enhanced_score_stderr=1)
     assert r.ceg == pytest.approx(10 ** (2 + 6 / 16), rel=REL)
 
@@ -126,7 +126,7 @@ def test_vectorised_isotonic_equals_scipy(points):
 def test_an_enhanced_model_within_noise_of_its_own_baseline_has_an_interval_containing_one():
     # the enhanced model is the 1e22 baseline model (shared compute) scoring 20.5 against its 20
     r = estimate_ceg(FLOP, [10, 20, 30], 1e22, 20.5, score_stderr=2.0, baseline_log10_sd=0.2,
-                     enhanced_log10_sd=0.2, shared_compute=1, seed=1, **V3)
+                     enhanced_log10_sd=0.2, shared_compute=1, seed=1, policy=Policy(**V3))
     assert r.ceg_low < 1 < r.ceg_high
 
 
@@ -139,7 +139,7 @@ def test_published_rows_keep_their_promises(scores, enhanced, at, se):
     flop = [10.0 ** (20 + k) for k in range(len(scores))]
     own = flop[min(at, len(flop) - 1)]
     r = estimate_ceg(flop, scores, own, enhanced, score_stderr=se, chance_score=10, baseline_log10_sd=0.1,
-                     enhanced_log10_sd=0.1, draws=300, seed=5, **V3)
+                     enhanced_log10_sd=0.1, draws=300, seed=5, policy=Policy(**V3))
     if math.isnan(r.ceg):
         return
     assert r.ceg_low <= r.ceg * (1 + 1e-9) and r.ceg <= r.ceg_high * (1 + 1e-9)  # point inside its interval

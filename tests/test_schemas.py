@@ -9,9 +9,9 @@ import tomllib
 import pandera.pandas as pa
 import pytest
 
-from ceg_calc.derive import DERIVED_TABLES
-from ceg_calc.package import DataPackage
-from ceg_calc.pandera_schemas import DTYPES, table_schema
+from ceg_calc.derive.names import DERIVED_TABLES
+from ceg_calc.package.descriptor import DataPackage
+from ceg_calc.gate.pandera_schemas import DTYPES, table_schema
 from conftest import REPO
 
 PACKAGE = DataPackage(REPO)

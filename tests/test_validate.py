@@ -15,8 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from ceg_calc.cli import cli
-from ceg_calc.report import Problem, Report
-from ceg_calc.validate import read_valid_tables, validate_package
+from ceg_calc.core.report import Problem, Report
+from ceg_calc.gate.checks import read_valid_tables
+from ceg_calc.verbs.validate import validate_package
 from conftest import INVALID, REPO
 
 CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir())

@@ -1,0 +1,122 @@
+"""Batched estimation: every task with the same number of baseline points in vectorised blocks of
+(task, draw, point) arrays, and why a method gives no C' for a task."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ceg_calc.calc.curves import xprime
+from ceg_calc.calc.tasks import DRAWS, SEED, Task, standard_normal
+from ceg_calc.core.parallel import thread_map
+
+CURVES = ("running-maximum", "isotonic")
+PERCENTILES = (5.0, 95.0)
+
+_CHUNK_ELEMENTS = 2_000_000  # values per (task, draw, point) block: about 16 MB of float64
+
+
+def _log10_quantiles(logs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The PERCENTILES of each row's draws, leaving out NaN draws; NaN for a row with none."""
+    missing = np.isnan(logs)
+    if not missing.any():
+        return tuple(np.percentile(logs, PERCENTILES, axis=-1))
+    low, high = np.full(logs.shape[0], np.nan), np.full(logs.shape[0], np.nan)
+    some = ~missing.all(axis=-1)
+    if some.any():
+        low[some], high[some] = np.nanpercentile(logs[some], PERCENTILES, axis=-1)
+    return low, high
+
+
+def failure_reason(method: str, task: Task) -> str:
+    """Why ``method`` gives no C' for ``task`` at its central inputs."""
+    if method == "lower-bound":
+        return "the enhanced model scores below every baseline model: no lower bound"
+    if method == "interpolate":
+        return "the baseline's score never rises with compute"
+    if method == "fit-linear":
+        return "the baseline's fitted score does not rise with compute"
+    informative = ((task.q > task.low) & (task.q < task.high))
+    if np.unique(task.x[informative]).size < 2:
+        return "fewer than two baseline scores strictly between chance and perfect: sigmoid not identified"
+    if not task.low < task.pe < task.high:
+        return "the enhanced score is not strictly between chance and perfect: sigmoid not identified"
+    return "the fitted sigmoid does not rise with compute: not identified"
+
+
+def _central_curve(x: np.ndarray, q: np.ndarray, q_se: np.ndarray) -> np.ndarray:
+    """Baseline scores (tasks, n) replaced by their weighted isotonic fit, with SciPy."""
+    from ceg_calc.calc.isotonic import isotonic_points, score_weights
+
+    return np.stack([isotonic_points(qi, score_weights(si)) for qi, si in zip(q, q_se)])
+
+
+def estimate_tasks(tasks: list[Task], method: str, draws: int = DRAWS, seed: int = SEED,
+                   curve: str = "running-maximum", limit: float | None = None):
+    """Estimate every task (all with the same number of baseline points) in vectorised blocks.
+
+    ``curve`` chooses the monotone curve of ``interpolate`` (:data:`CURVES`); ``limit``
+    [decades], when given, clips every draw's log10 C' to the baseline's compute range widened
+    by ``limit`` on each side (the point estimate is not clipped: :mod:`ceg_calc.calc.policy`
+    decides what happens beyond the limit).
+
+    Returns
+    -------
+    dict of ndarray
+        ``log10_ceg``, ``log10_low``, ``log10_high``, ``xprime``, ``extrapolated``, ``identified``.
+    """
+    n = tasks[0].x.size
+    x = np.stack([t.x for t in tasks])
+    q = np.stack([t.q for t in tasks])
+    xe = np.array([t.xe for t in tasks])
+    pe = np.array([t.pe for t in tasks])
+    low = np.array([t.low for t in tasks])
+    high = np.array([t.high for t in tasks])
+    x_sd = np.stack([t.x_sd for t in tasks])
+    q_se = np.stack([t.q_se for t in tasks])
+    isotonic = curve == "isotonic" and method == "interpolate"
+    q_central = _central_curve(x, q, q_se) if isotonic else q
+    point, extrapolated = xprime(method, [x[:, k, None] for k in range(n)],
+                                  [q_central[:, k, None] for k in range(n)], pe[:, None], low, high)
+    point, extrapolated = point[:, 0], extrapolated[:, 0]
+    log10_ceg = point - xe
+    log10_low, log10_high = log10_ceg.copy(), log10_ceg.copy()
+    if isotonic:
+        from ceg_calc.calc.isotonic import score_weights
+
+        weights = np.stack([score_weights(t.q_se) for t in tasks])
+    xe_sd = np.array([t.xe_sd for t in tasks])
+    pe_se = np.array([t.pe_se for t in tasks])
+    uncertain = (x_sd.any(axis=1) | q_se.any(axis=1) | (xe_sd > 0) | (pe_se > 0)) & np.isfinite(point)
+    if draws > 0 and uncertain.any():
+        z_x = [standard_normal(seed, draws, "baseline-compute", k) for k in range(n)]
+        z_q = [standard_normal(seed, draws, "baseline-score", k) for k in range(n)]
+        z_xe = standard_normal(seed, draws, "enhanced-compute")
+        z_pe = standard_normal(seed, draws, "enhanced-score")
+        shared = np.array([t.shared for t in tasks])
+        which = np.flatnonzero(uncertain)
+        step = max(1, _CHUNK_ELEMENTS // (draws * n))
+
+        def quantiles(idx):
+            xs = [x[idx, k, None] + x_sd[idx, k, None] * z_x[k] for k in range(n)]
+            qs = [q[idx, k, None] + q_se[idx, k, None] * z_q[k] for k in range(n)]
+            xes = xe[idx, None] + xe_sd[idx, None] * z_xe
+            for row in np.flatnonzero(shared[idx] >= 0):
+                # the same compute as a baseline model: its draw, moved by the same amount
+                k = shared[idx[row]]
+                xes[row] = xe[idx[row]] + (xs[k][row] - x[idx[row], k])
+            pes = pe[idx, None] + pe_se[idx, None] * z_pe
+            ws = [weights[idx, k, None] for k in range(n)] if isotonic else None
+            drawn, _ = xprime(method, xs, qs, pes, low[idx], high[idx], curve if isotonic else "running-maximum", ws)
+            if limit is not None:
+                drawn = np.clip(drawn, x[idx, :1] - limit, x[idx, -1:] + limit)
+            return _log10_quantiles(drawn - xes)
+
+        # numpy releases the GIL in its loops: blocks of tasks run on the machine's cores at once
+        blocks = [which[start:start + step] for start in range(0, which.size, step)]
+        for idx, (block_low, block_high) in zip(blocks, thread_map(quantiles, blocks)):
+            log10_low[idx], log10_high[idx] = block_low, block_high
+    return {"log10_ceg": log10_ceg, "log10_low": log10_low, "log10_high": log10_high,
+            "xprime": point, "extrapolated": extrapolated & np.isfinite(point),
+            "identified": np.isfinite(point)}
+
+

@@ -1,0 +1,149 @@
+"""The four methods of :mod:`ceg_calc.calc.estimate` on arrays shaped (tasks, draws, points).
+
+Each method works on "planes": lists with one (tasks, draws) array per baseline point, sorted by
+the central compute. Whole-plane arithmetic keeps numpy on contiguous memory. :func:`xprime`
+returns log10 C' and the extrapolation flag of every cell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _sort_planes(x: list, q: list, w: list | None = None):
+    """Sort each (task, draw) cell's points by compute, where draws swapped neighbours (in place:
+    the planes must be arrays of their own, not views of the caller's data); weights ``w``
+    (arrays broadcastable to the planes), when given, move with their points."""
+    swapped = np.zeros(x[0].shape, dtype=bool)
+    for a, b in zip(x, x[1:]):
+        swapped |= b < a
+    if not swapped.any():
+        return x, q, w
+    if w is not None:  # weights become planes of their own only when some cell needs sorting
+        w = [np.broadcast_to(wk, x[0].shape).copy() for wk in w]
+    cells = np.flatnonzero(swapped)
+    planes = [x, q] + ([w] if w is not None else [])
+    stacked = [np.stack([v.reshape(-1).take(cells) for v in p], axis=-1) for p in planes]
+    order = np.argsort(stacked[0], axis=-1, kind="stable")
+    for p, values in zip(planes, stacked):
+        values = np.take_along_axis(values, order, axis=-1)
+        for k in range(len(x)):
+            np.put(p[k], cells, values[:, k])
+    return x, q, w
+
+
+def _isotonic_where_needed(q: list, w: list) -> list:
+    """Weighted isotonic fit of the cells whose scores fall somewhere; the others are monotone already."""
+    from ceg_calc.calc.isotonic import isotonic_planes
+
+    falls = np.zeros(q[0].shape, dtype=bool)
+    for a, b in zip(q, q[1:]):
+        falls |= b < a
+    if not falls.any():
+        return q
+    cells = np.flatnonzero(falls)
+    shape = q[0].shape
+    fitted = isotonic_planes([qk.reshape(-1).take(cells) for qk in q],
+                             [np.broadcast_to(wk, shape).reshape(-1).take(cells) for wk in w])
+    out = []
+    for qk, fk in zip(q, fitted):
+        qk = qk.copy()
+        np.put(qk, cells, fk)
+        out.append(qk)
+    return out
+
+
+def _interpolate(x: list, q: list, pe, curve: str = "running-maximum", w: list | None = None):
+    """log10 C' and the extrapolation flag; NaN where the curve never rises. The curve is the
+    running maximum of the scores, or their weighted isotonic regression (weights ``w``)."""
+    x, q, w = _sort_planes(x, q, w if curve == "isotonic" else None)
+    n = len(x)
+    if curve == "isotonic":
+        q = _isotonic_where_needed(q, w)
+    best = [q[0]]
+    for k in range(1, n):  # running maximum: the best score reached so far (identity on a monotone fit)
+        best.append(np.maximum(best[-1], q[k]))
+    q = best
+    with np.errstate(divide="ignore", invalid="ignore"):
+        steps = [None] + [(x[k] - x[k - 1]) / (q[k] - q[k - 1]) for k in range(1, n)]
+        # above the last point: the last rising segment (k-1, k), anchored at point k
+        above = np.full(pe.shape, np.nan)
+        for k in range(1, n):
+            above = np.where(q[k] > q[k - 1], x[k] + (pe - q[k]) * steps[k], above)
+        # inside: the segment (k-1, k) with q[k-1] < p* <= q[k]. The curve does not fall, so
+        # walking down from the top the last k with p* <= q[k] is that segment's end.
+        xprime = above
+        for k in range(n - 1, 0, -1):
+            xprime = np.where(pe <= q[k], x[k - 1] + (pe - q[k - 1]) * steps[k], xprime)
+        # below the first point: the first rising segment, anchored at the first point
+        first_step = np.full(pe.shape, np.nan)
+        for k in range(n - 1, 0, -1):
+            first_step = np.where(q[k] > q[k - 1], steps[k], first_step)
+        xprime = np.where(pe <= q[0], x[0] - (q[0] - pe) * first_step, xprime)
+    extrapolated = (pe < q[0]) | (pe > q[-1])
+    return xprime, extrapolated
+
+
+def _line(x: list, y: list, w: list):
+    """Weighted least-squares line y = a + b x: returns (mean x, mean y, slope)."""
+    total = sum(w)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xm = sum(wk * xk for wk, xk in zip(w, x)) / total
+        ym = sum(wk * yk for wk, yk in zip(w, y)) / total
+        sxy = sum(wk * (xk - xm) * (yk - ym) for wk, xk, yk in zip(w, x, y))
+        sxx = sum(wk * (xk - xm) ** 2 for wk, xk in zip(w, x))
+        return xm, ym, sxy / sxx
+
+
+def _span(x: list):
+    low, high = x[0], x[0]
+    for v in x[1:]:
+        low, high = np.minimum(low, v), np.maximum(high, v)
+    return low, high
+
+
+def _fit_linear(x: list, q: list, pe):
+    xm, qm, slope = _line(x, q, [1.0] * len(x))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xprime = np.where(slope > 0, xm + (pe - qm) / slope, np.nan)
+    low, high = _span(x)
+    return xprime, (xprime < low) | (xprime > high)
+
+
+def _logit(value, low, high):
+    f = (value - low) / (high - low)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(f / (1.0 - f))
+
+
+def _fit_sigmoid(x: list, q: list, pe, low, high):
+    low, high = low[:, None], high[:, None]
+    informative = [(qk > low) & (qk < high) for qk in q]
+    y = [np.where(m, _logit(qk, low, high), 0.0) for m, qk in zip(informative, q)]
+    w = [m.astype(float) for m in informative]
+    xm, ym, slope = _line(x, y, w)
+    lo = _span([np.where(m, xk, np.inf) for m, xk in zip(informative, x)])[0]
+    hi = _span([np.where(m, xk, -np.inf) for m, xk in zip(informative, x)])[1]
+    target = _logit(pe, low, high)
+    ok = (lo < hi) & (slope > 0) & np.isfinite(target)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xprime = np.where(ok, xm + (target - ym) / slope, np.nan)
+    a, b = _span(x)
+    return xprime, (xprime < a) | (xprime > b)
+
+
+def _lower_bound(x: list, q: list, pe):
+    beaten = np.full(pe.shape, -np.inf)
+    for xk, qk in zip(x, q):
+        beaten = np.where(qk <= pe, np.maximum(beaten, xk), beaten)
+    return np.where(np.isfinite(beaten), beaten, np.nan), np.zeros(beaten.shape, dtype=bool)
+
+
+def xprime(method, x: list, q: list, pe, low, high, curve="running-maximum", w=None):
+    if method == "interpolate":
+        return _interpolate(x, q, pe, curve, w)
+    if method == "fit-linear":
+        return _fit_linear(x, q, pe)
+    if method == "fit-sigmoid":
+        return _fit_sigmoid(x, q, pe, low, high)
+    return _lower_bound(x, q, pe)

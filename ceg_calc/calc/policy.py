@@ -1,0 +1,238 @@
+"""What the package is willing to publish as a number: the rules of method version 3.
+
+The calculator (:mod:`ceg_calc.calc.estimate`) finds C' for any inputs. These rules decide, row by
+row, whether that C' is evidence, following the survey's own caution that a CEG stops being
+meaningful where scaling the baseline does not improve performance:
+
+1. **Informative points.** A baseline point anchors a curve only when its score lies more
+   than ``informative_z`` standard errors above the benchmark's chance level (below it for a
+   lower-is-better metric). Other points stay in the row's provenance (``baseline_score_ids``)
+   but not in the curve (``anchor_score_ids``).
+2. **A rising baseline.** The anchoring points must rise with compute by more than their noise:
+   the weighted least-squares slope of score on log10 compute (weights 1/SE^2) must exceed
+   ``informative_z`` times its standard error (any positive slope when a point has no standard
+   error). Otherwise, and when fewer than two anchoring points remain, the row falls back to
+   the survey's lower bound.
+3. **An extrapolation limit.** C' may lie at most ``extrapolation_limit`` decades beyond the
+   anchoring points' largest compute, or below their smallest. Within it a point outside the
+   range is flagged ``extrapolated`` (and Monte Carlo draws are clipped to the limit); beyond it
+   the row becomes the survey's lower bound, flagged ``limited`` -- never a point value.
+4. **A monotone curve that averages noise.** ``interpolate`` runs through the weighted
+   isotonic regression of score on log10 compute instead of the running maximum.
+5. **A point inside its interval.** Where the central estimate falls outside the 5-95%
+   percentiles of its draws, the interval is widened to include it (the row says so).
+
+The fallback lower bound is the survey's rule on every baseline point with compute: the
+compute of the largest baseline model the enhanced model beats, over C_E -- where "beats" means
+scoring above it by more than ``informative_z`` standard errors of the difference, since the
+fallback serves exactly the baselines whose scores are flat or noisy. When the enhanced model
+beats none, the row has no value and the reason says why. (A comparison whose method is
+``lower-bound`` keeps the survey's rule as stated: at least as well.)
+
+:data:`LEGACY` (no rule) is what :func:`ceg_calc.calc.estimate.estimate_ceg` does by default;
+:data:`DERIVE_POLICY` is what ``ceg derive`` publishes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ceg_calc.calc.batch import CURVES, estimate_tasks, failure_reason
+from ceg_calc.calc.tasks import DRAWS, SEED, EstimationError, Task
+
+CURVE_METHODS = ("interpolate", "fit-linear", "fit-sigmoid")
+#: 2: a shared compute estimate is drawn once; 3: the rules of this module, published by ``ceg derive``
+METHOD_VERSION = "3"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Rules applied around the calculator (see the module docstring).
+
+    Attributes
+    ----------
+    informative_z : float or None
+        Standard errors above chance a baseline score needs to anchor a curve, and the
+        z-score its rise must reach; None: every point anchors and no rise is required.
+    require_rise : bool
+        Apply rule 2.
+    extrapolation_limit : float or None
+        Decades of compute C' may lie beyond the anchoring points [log10 FLOP]; None: no limit.
+    curve : {"running-maximum", "isotonic"}
+        Monotone curve of ``interpolate``.
+    point_in_interval : bool
+        Apply rule 5.
+    """
+
+    informative_z: float | None = None
+    require_rise: bool = False
+    extrapolation_limit: float | None = None
+    curve: str = "running-maximum"
+    point_in_interval: bool = False
+
+    def __post_init__(self):
+        if self.curve not in CURVES:
+            raise EstimationError(f"unknown curve {self.curve!r}; expected one of {', '.join(CURVES)}")
+        for name in ("informative_z", "extrapolation_limit"):
+            value = getattr(self, name)
+            if value is not None and not (np.isfinite(value) and value >= 0):
+                raise EstimationError(f"{name} must be a non-negative number or None")
+
+
+LEGACY = Policy()
+#: z = 2 standard errors, k = 1 decade: the values ``ceg derive`` publishes (docs/methodology.md).
+DERIVE_POLICY = Policy(informative_z=2.0, require_rise=True, extrapolation_limit=1.0, curve="isotonic",
+                       point_in_interval=True)
+
+
+def informative(task: Task, z: float | None) -> np.ndarray:
+    """Which baseline points (sorted order) lie more than ``z`` standard errors above chance."""
+    if z is None or np.isnan(task.low):
+        return np.ones(task.x.size, dtype=bool)
+    return task.q > task.low + z * task.q_se
+
+
+def rise_z(task: Task) -> float:
+    """Weighted least-squares slope of score on log10 compute over its standard error
+    (weights 1/SE^2); +inf for a positive slope when a point has no standard error, NaN when
+    fewer than two compute values."""
+    x, q, se = task.x, task.q, task.q_se
+    if np.unique(x).size < 2:
+        return float("nan")
+    known = bool((se > 0).all())
+    w = 1.0 / se ** 2 if known else np.ones(x.size)
+    xm = np.sum(w * x) / np.sum(w)
+    sxx = np.sum(w * (x - xm) ** 2)
+    slope = np.sum(w * (x - xm) * q) / sxx
+    if not known:
+        return float("inf") if slope > 0 else float("-inf")
+    return float(slope * np.sqrt(sxx))
+
+
+def restrict(task: Task, keep: np.ndarray) -> Task:
+    """The task with only the baseline points in ``keep`` (the shared point follows, or is dropped)."""
+    positions = np.cumsum(keep) - 1
+    shared = int(positions[task.shared]) if task.shared >= 0 and keep[task.shared] else -1
+    return replace(task, x=task.x[keep], q=task.q[keep], x_sd=task.x_sd[keep], q_se=task.q_se[keep], shared=shared)
+
+
+def beaten_beyond_noise(task: Task, z: float | None) -> Task:
+    """The task of a fallback lower bound: each baseline score raised by ``z`` standard errors of
+    the difference, so that a model counts as beaten only when the enhanced score exceeds it by
+    more than that (a flat, noisy baseline gives no bound from noise alone)."""
+    if not z:
+        return task
+    return replace(task, q=task.q + z * np.sqrt(task.q_se ** 2 + task.pe_se ** 2))
+
+
+def _run(tasks: list[Task], which: list[int], method: str, draws: int, seed: int, **options) -> dict:
+    """estimate_tasks on ``tasks[i] for i in which``, grouped by number of points; results by index."""
+    groups: dict = {}
+    for i in which:
+        groups.setdefault(tasks[i].x.size, []).append(i)
+    results = {}
+    for _, members in sorted(groups.items()):
+        out = estimate_tasks([tasks[i] for i in members], method, draws=draws, seed=seed, **options)
+        for j, i in enumerate(members):
+            results[i] = {key: value[j] for key, value in out.items()}
+    return results
+
+
+def _curve_or_fallback(task: Task, method: str, policy: Policy):
+    """The curve task of one row, or the reason it falls back to the lower bound."""
+    z = policy.informative_z or 0.0
+    anchors = informative(task, policy.informative_z)
+    curve = restrict(task, anchors)
+    dropped = int((~anchors).sum())
+    if np.unique(curve.x).size < 2:
+        return anchors, None, (f"fewer than two baseline points score more than {z:g} "
+                               f"standard errors above chance ({dropped} left out): no curve")
+    if policy.require_rise:
+        t = rise_z(curve)
+        if not t > z:
+            return anchors, None, (f"the informative baseline points do not rise with compute beyond noise "
+                                   f"(slope / SE = {t:.2g}, needs > {z:g}): no point estimate")
+    return anchors, curve, ""
+
+
+def estimate_with_policy(tasks: list[Task], method: str, policy: Policy = DERIVE_POLICY,
+                         draws: int = DRAWS, seed: int = SEED) -> list[dict]:
+    """Estimate every task under ``policy``; one dict per task.
+
+    Returns
+    -------
+    list of dict
+        ``log10_ceg``, ``log10_low``, ``log10_high``, ``xprime`` [log10 FLOP] (NaN when no
+        value), ``extrapolated``, ``limited``, ``is_lower_bound``, ``identified`` (bool),
+        ``anchors`` (bool array over the task's sorted points) and ``notes`` (list of str).
+    """
+    rows = [{"anchors": np.ones(t.x.size, dtype=bool), "notes": [], "limited": False} for t in tasks]
+    curves, fallback = {}, []
+    for i, task in enumerate(tasks):
+        if method not in CURVE_METHODS or policy == LEGACY:
+            curves[i] = task
+            continue
+        rows[i]["anchors"], curve, reason = _curve_or_fallback(task, method, policy)
+        if curve is None:
+            rows[i]["notes"].append(reason)
+            fallback.append(i)
+        else:
+            curves[i] = curve
+    limit = policy.extrapolation_limit
+    ruled = method in CURVE_METHODS and policy != LEGACY
+    listed = list(curves.values())
+    # the central estimates decide which rows stay points; only those get Monte Carlo draws
+    central = _run(listed, list(range(len(listed))), method, 0, seed, curve=policy.curve) if ruled else {}
+    kept = [j for j in range(len(listed)) if not ruled or _stays_point(listed[j], central[j], limit)]
+    done = {**central, **_run(listed, kept, method, draws, seed, curve=policy.curve, limit=limit)}
+    for j, (i, curve) in enumerate(curves.items()):
+        out = done[j]
+        if not ruled:
+            rows[i].update(out)
+            if not out["identified"]:
+                rows[i]["notes"].append(failure_reason(method, curve))
+            continue
+        if not out["identified"]:
+            rows[i]["notes"].append(failure_reason(method, curve))
+            fallback.append(i)
+            continue
+        beyond = max(curve.x[0] - out["xprime"], out["xprime"] - curve.x[-1])
+        if limit is not None and beyond > limit:
+            rows[i]["notes"].append(f"C' would lie {beyond:.2g} decades beyond the baseline's compute "
+                                    f"(limit {limit:g}): the survey's lower bound instead of a point")
+            rows[i]["limited"] = True
+            fallback.append(i)
+            continue
+        rows[i].update(out)
+    bound_tasks = [beaten_beyond_noise(t, policy.informative_z) for t in tasks]
+    for i, out in _run(bound_tasks, sorted(fallback), "lower-bound", draws, seed).items():
+        rows[i].update(out)
+        if not out["identified"]:
+            rows[i]["notes"].append(failure_reason("lower-bound", tasks[i]) + (
+                f" by more than {policy.informative_z:g} standard errors" if policy.informative_z else ""))
+    bounds = set(fallback)
+    for i, row in enumerate(rows):
+        row["is_lower_bound"] = method == "lower-bound" or i in bounds
+        if policy.point_in_interval and row.get("identified"):
+            _point_inside(row)
+    return rows
+
+
+def _stays_point(curve: Task, central: dict, limit: float | None) -> bool:
+    """Whether the central estimate is a point within the extrapolation limit."""
+    if not central["identified"]:
+        return False
+    return limit is None or max(curve.x[0] - central["xprime"], central["xprime"] - curve.x[-1]) <= limit
+
+
+def _point_inside(row: dict) -> None:
+    """Rule 5: widen the percentiles to include the central estimate, saying so."""
+    point, low, high = row["log10_ceg"], row["log10_low"], row["log10_high"]
+    if np.isnan(low) or np.isnan(high):
+        row["log10_low"] = row["log10_high"] = point
+        row["notes"].append("no draw identified the method: interval collapsed to the point")
+    elif point < low or point > high:
+        row["log10_low"], row["log10_high"] = min(low, point), max(high, point)
+        row["notes"].append("the 5-95% interval of the draws did not contain the central estimate: widened to it")

@@ -1,0 +1,162 @@
+"""Pandera schemas generated from the Table Schemas, and their failures turned into problems.
+
+``pandera.io`` has a Frictionless reader, but it drops dates, URL patterns and foreign keys
+and fails on blank optional integers, so this module maps the few constructs the package
+uses itself: ``required`` → ``nullable``, ``unique``, ``enum`` → ``isin``, ``minimum`` /
+``maximum`` → ``ge`` / ``le``, ``pattern`` → a full-string match (Table Schema semantics),
+``minLength`` / ``maxLength`` → ``str_length``. Row-wise cross-field and cross-table rules
+(:mod:`ceg_calc.gate.rules`) are added as DataFrame-level checks.
+
+The schemas validate *typed* frames (see :mod:`ceg_calc.package.cells`): type errors are found
+first, so that a cell that is not a number is not also reported as out of range.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.engines import pandas_engine
+from pandera.errors import SchemaErrors
+
+from ceg_calc.core.arrow import full_match, isin
+from ceg_calc.package.descriptor import Field, Resource
+from ceg_calc.core.report import PER_CHECK, Omitted, Problem
+from ceg_calc.core.shown import shown
+
+
+class Text(pandas_engine.STRING):
+    """pandas 3's ``str`` columns, with a dtype check that answers once per column.
+
+    Pandera's own check answers once per cell (``np.full(len, True)``) and then formats a
+    message for the empty set of failures: half of the Pandera time of a small table.
+    """
+
+    def check(self, pandera_dtype, data_container=None) -> bool:
+        try:
+            return pandas_engine.Engine.dtype(pandera_dtype).type == self.type
+        except TypeError:
+            return False
+
+
+DTYPES = {
+    "string": Text(),
+    "integer": "Int64",
+    "year": "Int64",
+    "number": "float64",
+    "boolean": "boolean",
+    "date": pa.DateTime,
+}
+
+
+def _cell_check(test, name: str, error: str) -> pa.Check:
+    """A check of each cell, ``test`` (Series → boolean array) being vectorised; missing cells pass.
+
+    The check gets the whole column (``ignore_na=False``): Pandera would otherwise hand it a
+    copy without the missing cells, slower to make and without the distinct values that the
+    foreign-key check of the same column has already computed (:func:`ceg_calc.core.arrow.per_value`).
+    """
+    def passes(series: pd.Series) -> pd.Series:
+        return pd.Series(test(series) | series.isna().to_numpy(), index=series.index)
+
+    return pa.Check(passes, name=name, error=error, ignore_na=False)
+
+
+def _pattern_check(pattern: str) -> pa.Check:
+    return _cell_check(lambda series: full_match(series, pattern), "pattern",
+                       f"does not match the pattern {pattern}")
+
+
+def _enum_check(allowed: list) -> pa.Check:
+    return _cell_check(lambda series: isin(series, allowed), "enum",
+                       "is not one of: " + ", ".join(map(str, allowed)))
+
+
+def field_checks(field: Field) -> list[pa.Check]:
+    """Pandera checks for one field's constraints (type and ``required`` aside)."""
+    c = field.constraints
+    checks = []
+    if "enum" in c:
+        checks.append(_enum_check(c["enum"]))
+    if "minimum" in c:
+        checks.append(pa.Check.ge(c["minimum"], error=f"is below the minimum {c['minimum']}"))
+    if "maximum" in c:
+        checks.append(pa.Check.le(c["maximum"], error=f"is above the maximum {c['maximum']}"))
+    if "pattern" in c:
+        checks.append(_pattern_check(c["pattern"]))
+    if "minLength" in c or "maxLength" in c:
+        low, high = c.get("minLength"), c.get("maxLength")
+        checks.append(pa.Check.str_length(low, high, error=f"length is outside [{low}, {high}]"))
+    return checks
+
+
+def column_schema(field: Field) -> pa.Column:
+    return pa.Column(
+        DTYPES.get(field.type, DTYPES["string"]),
+        checks=field_checks(field),
+        nullable=not field.required,
+        unique=bool(field.constraints.get("unique", False)),
+        required=False,  # a missing column is a header problem, reported by the reader
+        description=field.description,
+    )
+
+
+def table_schema(resource: Resource, rules=()) -> pa.DataFrameSchema:
+    """The Pandera schema of ``resource``, with ``rules`` as DataFrame-level checks.
+
+    Parameters
+    ----------
+    resource : Resource
+        A resource of the package.
+    rules : iterable of ceg_calc.gate.rules.Rule
+        Row-wise rules already bound to the other tables they need.
+    """
+    checks = [pa.Check(rule.passes, name=rule.name, error=rule.name) for rule in rules]
+    return pa.DataFrameSchema(
+        {f.name: column_schema(f) for f in resource.fields},
+        checks=checks,
+        name=resource.name,
+        strict=False,
+        coerce=False,
+    )
+
+
+def _message(row, rules_by_name: dict) -> tuple[str, str, str]:
+    check = str(row.check)
+    value = row.failure_case
+    if check in rules_by_name:
+        rule = rules_by_name[check]
+        return rule.column, rule.name, rule.describe(row.index) if rule.describe else rule.message
+    if check == "not_nullable":
+        return row.column, "required", "required value is missing"
+    if check.startswith("field_uniqueness"):
+        return row.column, "unique", f"{shown(value) if isinstance(value, str) else value!r} is not unique in this column"
+    if check.startswith("column_in_dataframe") or check.startswith("dtype"):
+        return row.column, "type", f"unexpected column type ({check})"
+    text = shown(value) if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
+    return row.column, "constraint", f"{text} {check}"
+
+
+def run_pandera(schema: pa.DataFrameSchema, frame: pd.DataFrame, lines: np.ndarray, file: str,
+                rules=()) -> list[Problem]:
+    """Validate a typed frame and return its failures as problems on physical lines."""
+    try:
+        schema.validate(frame, lazy=True)
+        return []
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+    rules_by_name = {rule.name: rule for rule in rules}
+    problems, made, more = [], Counter(), {}
+    for row in cases.itertuples(index=False):
+        index = row.index
+        line = None if pd.isna(index) else int(lines[int(index)])
+        column, check, message = _message(row, rules_by_name)
+        column = None if pd.isna(column) else column
+        made[(column, check)] += 1
+        if made[(column, check)] > PER_CHECK:  # a million failures cost a thousand problems
+            more.setdefault((column, check), []).append(-1 if line is None else line)
+            continue
+        problems.append(Problem(file, line, column, check, message))
+    return problems + [Omitted(file, column, check, np.asarray(found)) for (column, check), found in more.items()]
