@@ -21,7 +21,7 @@ REL = 1e-9
 
 
 def test_derive_policy_is_the_documented_one():
-    assert DERIVE_POLICY == Policy(policy=Policy(**V3))
+    assert DERIVE_POLICY == Policy(**V3)
     assert LEGACY == Policy()
 
 
