@@ -68,6 +68,18 @@ def capped(file: str, column: str | None, check: str, rows, make, lines=None) ->
     return out
 
 
+def capped_each(file: str, found: dict) -> list:
+    """:func:`capped` for each group of ``found`` (``{(column, check): [(line, message), ...]}``, the
+    items in the order found): the first :data:`PER_CHECK` of a group become problems, the rest are
+    counted by their lines (-1 for a problem without one)."""
+    out = []
+    for (column, check), items in found.items():
+        lines = np.asarray([-1 if line is None else line for line, _ in items], dtype=np.int64)
+        out += capped(file, column, check, np.arange(len(items)),
+                      lambda i: Problem(file, items[i][0], column, check, items[i][1]), lines)
+    return out
+
+
 def _bounded(problem: Problem) -> Problem:
     """The problem with a column name shown safely (cut, escaped) and a message of bounded length."""
     column, message = problem.column, problem.message

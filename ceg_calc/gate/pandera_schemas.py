@@ -13,8 +13,6 @@ first, so that a cell that is not a number is not also reported as out of range.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -23,7 +21,7 @@ from pandera.errors import SchemaErrors
 
 from ceg_calc.core.arrow import full_match, isin
 from ceg_calc.package.descriptor import Field, Resource
-from ceg_calc.core.report import PER_CHECK, Omitted, Problem
+from ceg_calc.core.report import Problem, capped_each
 from ceg_calc.core.shown import shown
 
 
@@ -148,15 +146,10 @@ def run_pandera(schema: pa.DataFrameSchema, frame: pd.DataFrame, lines: np.ndarr
     except SchemaErrors as exc:
         cases = exc.failure_cases
     rules_by_name = {rule.name: rule for rule in rules}
-    problems, made, more = [], Counter(), {}
+    found: dict = {}
     for row in cases.itertuples(index=False):
         index = row.index
         line = None if pd.isna(index) else int(lines[int(index)])
         column, check, message = _message(row, rules_by_name)
-        column = None if pd.isna(column) else column
-        made[(column, check)] += 1
-        if made[(column, check)] > PER_CHECK:  # a million failures cost a thousand problems
-            more.setdefault((column, check), []).append(-1 if line is None else line)
-            continue
-        problems.append(Problem(file, line, column, check, message))
-    return problems + [Omitted(file, column, check, np.asarray(found)) for (column, check), found in more.items()]
+        found.setdefault((None if pd.isna(column) else column, check), []).append((line, message))
+    return capped_each(file, found)  # a million failures cost a thousand problems

@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ceg_calc.package.descriptor import Resource
-from ceg_calc.core.report import PER_CHECK, Omitted, Problem, capped
+from ceg_calc.core.report import Problem, capped, capped_each
 
 BOM = b"\xef\xbb\xbf"
 MAP_FROM = 1 << 20  # files from this size [bytes] are memory-mapped rather than copied
@@ -166,21 +166,18 @@ def _fast_read(path: Path, data, start: int, header: list[str]) -> tuple[pd.Data
 def _exact_read(text: str, header: list[str], file: str) -> tuple[pd.DataFrame, np.ndarray, list]:
     reader = csv.reader(io.StringIO(text, newline=""))
     next(reader)
-    rows, lines, problems, more = [], [], [], {}
+    rows, lines, found = [], [], {}
     start = reader.line_num + 1
     for row in reader:
         if len(row) == len(header):
             rows.append(row)
             lines.append(start)
         else:
-            check = "blank-row" if not row or (len(row) == 1 and row[0] == "") else "ragged-row"
-            if len(problems) < PER_CHECK:
-                problems.append(Problem(file, start, None, check, "blank row: delete it" if check == "blank-row"
-                                        else f"row has {len(row)} cells but the header has {len(header)}"))
-            else:  # a million bad rows cost a thousand problems
-                more.setdefault(check, []).append(start)
+            blank = not row or (len(row) == 1 and row[0] == "")
+            found.setdefault((None, "blank-row" if blank else "ragged-row"), []).append(
+                (start, "blank row: delete it" if blank else f"row has {len(row)} cells but the header has {len(header)}"))
         start = reader.line_num + 1
-    problems += [Omitted(file, None, check, np.asarray(found)) for check, found in more.items()]
+    problems = capped_each(file, found)  # a million bad rows cost a thousand problems
     frame = pd.DataFrame(rows, columns=range(len(header)), dtype="str")
     frame.columns = header
     return frame, np.asarray(lines, dtype=np.int64), problems
