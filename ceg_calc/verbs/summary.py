@@ -29,8 +29,8 @@ def headline_sentence(summary: pd.DataFrame, estimates: pd.DataFrame | None = No
     large the typical robust point estimate is beside it."""
     h = headline(summary)
     verdict = ("support" if h["most_above_5"] and h["some_above_20"] else "do not support")
-    text = (f"Of {h['enhancements']} enhancements, {h['with_robust_evidence']} have robust evidence (a (benchmark x "
-            f"baseline family) cell with a robust point, a lower bound above 1 or a censored top); the representative "
+    text = (f"Of {h['enhancements']} enhancements, {h['with_robust_evidence']} have robust evidence (a benchmark x "
+            f"baseline-family cell with a robust point, a lower bound above 1 or a censored top); the representative "
             f"CEG (median over cells, each counted once) exceeds 5x for {h['above_5']} of them and 20x for "
             f"{h['above_20']} (the lower end of its bootstrap interval: {h['low_above_5']} and {h['low_above_20']}). "
             f"The data {verdict} \"most enhancements > 5x, some > 20x\" read that way. {h['censored_cells']} of "
@@ -39,7 +39,7 @@ def headline_sentence(summary: pd.DataFrame, estimates: pd.DataFrame | None = No
     if estimates is not None:
         points = estimates.loc[estimates["evidence"] == "robust-point", "ceg"].astype(float)
         if len(points):
-            text += (f" Typical gains are smaller: the {len(points)} robust point estimates have a median of "
+            text += (f" Robust points alone: the {len(points)} robust point estimates have a median of "
                      f"{figure(points.median())}; {figure(100 * (points > 5).mean(), 'down', 2)}% exceed 5x and "
                      f"{figure(100 * (points > 20).mean(), 'down', 2)}% exceed 20x.")
     return text
@@ -81,7 +81,7 @@ def readme_headline(tables: dict) -> str:
         row_id = ("–" if pd.isna(r["strongest_comparison_id"]) else
                   f"`{r['strongest_comparison_id']}` / `{r['strongest_enhanced_model_id']}`")
         high = ("–" if not r["censored_cells"] else "unbounded" if pd.isna(r["representative_ceg_censored_high"])
-                else f"≥ {figure(r['representative_ceg_censored_high'], 'down')}")
+                else figure(r['representative_ceg_censored_high'], 'down'))
         lines.append(f"| {_name(r, names)} | {_interval(r)} | {r['cells']} | {r['censored_cells']} | {high} | "
                      f"{figure(100 * r['share_cells_above_5'], 'down', 2)}% | "
                      f"{figure(100 * r['share_cells_above_20'], 'down', 2)}% | {strongest} | {row_id} |")
@@ -122,6 +122,19 @@ def _table(frame: pd.DataFrame, markdown: bool) -> str:
     return frame.to_string(index=False)
 
 
+def _representatives(summary: pd.DataFrame) -> pd.DataFrame:
+    """Per summary row with cells: the representative CEG as a reader should quote it, its cells, the
+    censored ones, and the median with them above every other value (what the censoring does)."""
+    rows = summary[summary["cells"] > 0].sort_values(["representative_ceg", "summary_id"], ascending=[False, True])
+    return pd.DataFrame({
+        "summary": rows["summary_id"], "representative (90%)": [_interval(r) for _, r in rows.iterrows()],
+        "cells": rows["cells"], "censored": rows["censored_cells"],
+        "censored above all": ["–" if not r["censored_cells"] else "unbounded"
+                               if pd.isna(r["representative_ceg_censored_high"])
+                               else figure(r["representative_ceg_censored_high"], "down")
+                               for _, r in rows.iterrows()]}).reset_index(drop=True)
+
+
 def _ladders(t: dict) -> pd.DataFrame:
     """Per family: base (non-enhanced) models with a score and a preferred compute estimate."""
     preferred = set(t["compute_estimates"].loc[t["compute_estimates"]["preferred"].astype(bool), "model_id"])
@@ -157,10 +170,13 @@ def summarise(root: str | Path = ".", markdown: bool = False) -> str:
     reasons = (none.assign(reason=none["reason"].str.split(";").str[0])
                .groupby("comparison_id")["reason"].agg(lambda r: "; ".join(sorted(set(r)))).reset_index())
     ladders = _ladders(t)
+    representative = _representatives(t["enhancement_summary"])
     heading = (lambda s: f"### {s}") if markdown else (lambda s: f"{s}\n{'-' * len(s)}")
     parts = [heading("Rows per table"), _table(counts, markdown),
              heading(f"Evidence (method version {METHOD_VERSION})"), _table(evidence, markdown),
              heading("The survey's headline"), headline_sentence(t["enhancement_summary"], t["ceg_estimates"]),
+             heading("Representative CEG per enhancement and combination (censored cells count at their floor)"),
+             _table(representative, markdown),
              heading("Per category"), _table(per_cat, markdown),
              heading("Per enhancement"), _table(per_enh, markdown),
              heading(f"Ladders: {int((ladders['sizes'] >= 3).sum())} families with three or more base models "
