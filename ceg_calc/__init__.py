@@ -10,7 +10,7 @@ from ceg_calc.core.faces import face  # noqa: E402
 
 _EXPORTS = {
     "estimate_ceg": "calc.estimate", "CegResult": "calc.estimate", "EstimationError": "calc.tasks",
-    "binomial_stderr": "calc.tasks", "Policy": "calc.policy", "LEGACY": "calc.policy",
+    "binomial_stderr": "calc.tasks", "agresti_coull_stderr": "calc.tasks", "Policy": "calc.policy", "LEGACY": "calc.policy",
     "DERIVE_POLICY": "calc.policy", "DataPackage": "package.descriptor", "CegError": "core.errors",
     "validate_package": "verbs.validate", "derive_package": "derive.run", "build_site": "publish.site",
 }

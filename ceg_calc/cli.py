@@ -81,7 +81,7 @@ def derive(path, draws, seed, if_stale):
         return
     written, frame = run(derive_package, path, draws=draws, seed=seed, refused="derived")
     counts = frame["status"].value_counts()
-    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("estimated", "lower-bound", "none"))
+    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("estimated", "lower-bound", "censored", "none"))
     click.echo(f"wrote {written}: {len(frame)} rows ({summary})")
 
 

@@ -130,7 +130,7 @@ def test_derive_rewrites_a_broken_derived_table(valid_package):
     path.write_text(path.read_text(encoding="utf-8").replace("3.16228", "oops"), encoding="utf-8")
     result = CliRunner().invoke(cli, ["derive", str(valid_package)])
     assert result.exit_code == 0, result.output
-    assert "3 rows (2 estimated, 1 lower-bound, 0 none)" in result.output
+    assert "3 rows (2 estimated, 1 lower-bound, 0 censored, 0 none)" in result.output
     assert validate_package(valid_package).valid
 
 

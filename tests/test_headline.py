@@ -11,7 +11,7 @@ import pytest
 
 from ceg_calc.derive.names import DERIVED_TABLES
 from ceg_calc.derive.run import derive_package
-from ceg_calc.derive.summary import enhancement_summary, headline, scale_slope, summary_row
+from ceg_calc.derive.summary import enhancement_summary, headline, scale_slope
 from ceg_calc.derive.plan import finetune_fractions, published_for
 from ceg_calc.calc.uncertainty import Z90
 from ceg_calc.gate.checks import read_valid_tables
@@ -19,28 +19,15 @@ from ceg_calc.verbs.validate import validate_package
 from conftest import REPO
 
 
-def _rows(*evidence_ceg):
-    return pd.DataFrame([{"evidence": e, "ceg": c, "baseline_family": "f", "benchmark_id": "b",
-                          "finetune_fraction": None, "inference_multiplier": None} for e, c in evidence_ceg])
-
-
-def test_summary_row_by_hand():
-    rows = _rows(("robust-point", 2.0), ("robust-point", 6.0), ("robust-point", 30.0), ("extrapolated", 1e6),
-                 ("robust-bound", 25.0), ("limited", 8.0), ("trivial-bound", 1.0), ("none", None))
-    out = summary_row({"enhancement_id": "e", "category": "prompting"}, rows, 2)
-    assert out["comparisons"] == 2 and out["rows"] == 8
-    assert (out["robust_points"], out["robust_bounds"], out["extrapolated_points"], out["limited_bounds"],
-            out["trivial_bounds"], out["no_value"]) == (3, 1, 1, 1, 1, 1)
-    assert out["median_ceg"] == 6.0 and out["ceg_q1"] == 4.0 and out["ceg_q3"] == 18.0
-    # robust rows: points 2, 6, 30 and bounds 25, 8 (the extrapolated 1e6 and the trivial bound do not count)
-    assert out["share_above_5"] == pytest.approx(4 / 5) and out["share_above_20"] == pytest.approx(2 / 5)
-    assert out["largest_lower_bound"] == 25.0 and out["best_robust_ceg"] == 25.0
-
-
 def test_headline_counts():
-    summary = pd.DataFrame({"best_robust_ceg": [3.0, 8.0, 30.0, None]})
+    # the enhancements' own rows only: the combination (components set) is not an enhancement
+    summary = pd.DataFrame({"components": [None, None, None, None, "a b"],
+                            "representative_ceg": [3.0, 8.0, 30.0, None, 50.0],
+                            "representative_ceg_low": [2.0, 4.0, 25.0, None, 40.0],
+                            "cells": [2, 3, 1, 0, 4], "censored_cells": [1, 0, 0, 0, 2]})
     h = headline(summary)
-    assert (h["with_robust_evidence"], h["above_5"], h["above_20"]) == (3, 2, 1)
+    assert (h["enhancements"], h["with_robust_evidence"], h["above_5"], h["above_20"]) == (4, 3, 2, 1)
+    assert (h["low_above_5"], h["low_above_20"], h["censored_cells"], h["cells"]) == (1, 1, 1, 6)
     assert h["most_above_5"] and h["some_above_20"]
 
 
@@ -167,17 +154,18 @@ def test_no_curve_is_anchored_on_a_score_within_two_standard_errors_of_chance(co
 
 def test_headline_tables_exist_and_cover_every_enhancement(committed):
     summary = committed["enhancement_summary"]
-    assert set(summary["enhancement_id"]) == set(committed["enhancements"]["enhancement_id"])
+    own = summary[summary["components"].isna()]
+    assert set(own["summary_id"]) == set(own["enhancement_id"]) == set(committed["enhancements"]["enhancement_id"])
     assert len(committed["ceg_scale"]) >= 1 and (committed["ceg_scale"]["points"] >= 3).all()
     fresh = enhancement_summary(committed["ceg_estimates"], committed)
-    np.testing.assert_allclose(fresh["best_robust_ceg"].to_numpy(float), summary["best_robust_ceg"].to_numpy(float),
-                               rtol=1e-4)  # the committed table rounds to six significant digits
+    np.testing.assert_allclose(fresh["representative_ceg"].to_numpy(float),
+                               summary["representative_ceg"].to_numpy(float), rtol=1e-4)  # six significant digits
 
 
 def test_a_point_outside_its_interval_is_reported(valid_package):
     path = valid_package / "data" / "ceg_estimates.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(",3.16228,1.45379,", ",30,1.45379,", 1), encoding="utf-8")
+    path.write_text(text.replace(",3.16228,1.45327,", ",30,1.45327,", 1), encoding="utf-8")
     problems = [str(p) for p in validate_package(valid_package).problems]
     assert problems == ["data/ceg_estimates.csv:2: ceg: ceg lies outside [ceg_low, ceg_high]"]
 
@@ -185,16 +173,23 @@ def test_a_point_outside_its_interval_is_reported(valid_package):
 def test_index_summary_lists_best_evidence_first_and_cells_are_marked():
     from ceg_calc.publish.evidence import render_cell, summary_html
 
+    common = {"category": "prompting", "components": None, "rows": 2, "cells": 1, "censored_cells": 0,
+              "representative_ceg_low": None, "representative_ceg_high": None, "strongest_ceg": None,
+              "strongest_ceg_low": None, "strongest_comparison_id": None, "strongest_enhanced_model_id": None}
     summary = pd.DataFrame([
-        {"enhancement_id": "weak", "category": "prompting", "rows": 2, "robust_points": 1, "robust_bounds": 0,
-         "limited_bounds": 0, "median_ceg": 2.0, "ceg_q1": 2.0, "ceg_q3": 2.0, "share_above_5": 0.0,
-         "share_above_20": 0.0, "largest_lower_bound": None, "best_robust_ceg": 2.0},
-        {"enhancement_id": "strong", "category": "data", "rows": 1, "robust_points": 0, "robust_bounds": 1,
-         "limited_bounds": 0, "median_ceg": None, "ceg_q1": None, "ceg_q3": None, "share_above_5": 1.0,
-         "share_above_20": 1.0, "largest_lower_bound": 132.0, "best_robust_ceg": 132.0}])
+        {**common, "summary_id": "weak", "enhancement_id": "weak", "bound_cells": 0, "representative_ceg": 2.0,
+         "representative_ceg_low": 1.5, "representative_ceg_high": 2.5, "share_cells_above_5": 0.0,
+         "share_cells_above_20": 0.0},
+        {**common, "summary_id": "strong", "enhancement_id": "strong", "bound_cells": 1, "representative_ceg": 131.93,
+         "representative_ceg_low": 131.93, "representative_ceg_high": 131.93, "share_cells_above_5": 1.0,
+         "share_cells_above_20": 1.0, "strongest_ceg": 131.93, "strongest_ceg_low": 50.28,
+         "strongest_comparison_id": "c", "strongest_enhanced_model_id": "m"}])
     text = summary_html(summary, headline(summary))
     assert text.index(">strong</a>") < text.index(">weak</a>")
     assert "Of 2 enhancements with robust evidence, 1 show more than 5×" in text
-    assert "<td>132</td>" in text and "<td>100%</td>" in text
+    # a bound is rounded down (131.93 is "131", never "132"), the interval's upper end up
+    assert "<td>≥ 131 (131–132)</td>" in text and "<td>≥ 100%</td>" in text
+    assert "131 (5th percentile 50.2; c / m)" in text
     assert "evidence-limited" in str(render_cell("limited", "evidence", "ceg_estimates"))
+    assert "evidence-censored-top" in str(render_cell("censored-top", "evidence", "ceg_estimates"))
     assert render_cell("limited", "status", "ceg_estimates") is None

@@ -71,3 +71,31 @@ def test_snippet_runs_in_a_fresh_clone(fresh_clone, language, code):
     result = subprocess.run(command, cwd=fresh_clone, capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, f"{code}\n{result.stdout}\n{result.stderr}"
     assert result.stdout.strip() or language == "sh"
+
+
+def test_the_headline_paragraph_is_written_from_the_derived_tables():
+    """The numbers of "Does the data support ..." are those of the committed derived tables, as
+    ``scripts/readme_headline.py`` writes them (rounded against the reader's favour)."""
+    import importlib.util
+
+    from ceg_calc.gate.checks import read_valid_tables
+    from ceg_calc.verbs.summary import readme_headline
+
+    spec = importlib.util.spec_from_file_location("readme_headline", REPO / "scripts" / "readme_headline.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    expected = readme_headline(read_valid_tables(REPO).tables)
+    assert module.replaced(text, expected) == text, "README headline is stale: run scripts/readme_headline.py"
+    assert text.count(module.START) == 1 and text.count(module.END) == 1
+
+
+def test_snippets_and_canned_queries_rank_by_evidence():
+    from ceg_calc.publish.site import QUERIES
+
+    code = "".join(body for _, body in snippets())
+    assert "order by evidence_order" in code and "status != 'none'" not in code
+    for name, query in QUERIES.items():
+        sql = query["sql"].lower()
+        if "ceg_estimates" in sql and "order by" in sql:
+            assert "order by evidence_order" in sql, name

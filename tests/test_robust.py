@@ -13,15 +13,16 @@ from ceg_calc import estimate_ceg
 from ceg_calc.derive.estimates import _thresholds, evidence_of, evidence_order
 from ceg_calc.calc.tasks import make_tasks
 from ceg_calc.calc.isotonic import isotonic_planes, isotonic_points
-from ceg_calc.calc.policy import DERIVE_POLICY, LEGACY, Policy, informative, rise_z
+from ceg_calc.calc.policy import DERIVE_POLICY, LEGACY, VERSION_3, Policy, informative, rise_z
 
 FLOP = [1e21, 1e22, 1e23]
 V3 = dict(informative_z=2.0, require_rise=True, extrapolation_limit=1.0, curve="isotonic", point_in_interval=True)
 REL = 1e-9
 
 
-def test_derive_policy_is_the_documented_one():
-    assert DERIVE_POLICY == Policy(**V3)
+def test_version_3_is_the_documented_one():
+    assert VERSION_3 == Policy(**V3)
+    assert DERIVE_POLICY != VERSION_3  # version 4 adds the rules of a bound (tests/test_method_v4.py)
     assert LEGACY == Policy()
 
 

@@ -8,11 +8,13 @@ _EXPORTS = {
     "CegResult": "estimate",
     "EstimationError": "tasks",
     "binomial_stderr": "tasks",
+    "agresti_coull_stderr": "tasks",
     "Task": "tasks",
     "make_tasks": "tasks",
     "Policy": "policy",
     "LEGACY": "policy",
     "DERIVE_POLICY": "policy",
+    "VERSION_3": "policy",
     "METHOD_VERSION": "policy",
     "compute_log10_sd": "uncertainty",
 }

@@ -74,6 +74,9 @@ class CegResult:
         True where C' comes from outside the baseline's range.
     is_lower_bound : bool or ndarray
         True for the ``lower-bound`` method.
+    censored : bool or ndarray
+        True where the enhanced model lies above its ladder (method version 4's rule 9): no value,
+        ``equivalent_flop`` is the ladder top's compute, which C' exceeds.
     reason : str or ndarray of object
         Why ``ceg`` is NaN ("" where it is not).
     """
@@ -88,6 +91,7 @@ class CegResult:
     reason: np.ndarray
     limited: np.ndarray | bool = False
     anchors: np.ndarray | None = None
+    censored: np.ndarray | bool = False
 
 
 def estimate_ceg(baseline_flop, baseline_score, enhanced_flop, enhanced_score, method="interpolate",
@@ -180,9 +184,9 @@ def _result(rows: list[dict], method: str, scalar: bool) -> CegResult:
                   10.0 ** column("xprime")]
     flags = [column("extrapolated", bool), column("is_lower_bound", bool)]
     reasons = np.array(["; ".join(r["notes"]) for r in rows], dtype=object)
-    limited = column("limited", bool)
+    limited, censored = column("limited", bool), column("censored", bool)
     anchors = [r.get("anchors") for r in rows]
     if scalar:
         return CegResult(*(float(v[0]) for v in values), method, *(bool(f[0]) for f in flags), str(reasons[0]),
-                         bool(limited[0]), anchors[0])
-    return CegResult(*values, method, *flags, reasons, limited, anchors)
+                         bool(limited[0]), anchors[0], bool(censored[0]))
+    return CegResult(*values, method, *flags, reasons, limited, anchors, censored)

@@ -1,4 +1,4 @@
-"""What the package is willing to publish as a number: the rules of method version 3.
+"""What the package is willing to publish as a number: the rules of method version 4.
 
 The calculator (:mod:`ceg_calc.calc.estimate`) finds C' for any inputs. These rules decide, row by
 row, whether that C' is evidence, following the survey's own caution that a CEG stops being
@@ -22,6 +22,22 @@ meaningful where scaling the baseline does not improve performance:
 5. **A point inside its interval.** Where the central estimate falls outside the 5-95%
    percentiles of its draws, the interval is widened to include it (the row says so).
 
+Version 4 adds the rules of a bound (the fallback of rules 2 and 3, and the ``lower-bound``
+method), and a standard error that is never 0:
+
+6. **A score's standard error** without a stated one is Agresti-Coull's (``score_se``; applied
+   by ``ceg derive`` when it builds the tasks), which is positive at 0% and 100%.
+7. **Informative bounds** (``informative_bounds``). A bound rests only on baseline models that
+   score more than ``informative_z`` standard errors above chance, and only when the enhanced
+   score does too; otherwise there is no bound.
+8. **No contradicted bound** (``contradiction``). A bound is void when a baseline model at or
+   below the beaten model's compute scores above the enhanced score by more than
+   ``informative_z`` standard errors of the difference: the ladder is not monotone there.
+9. **Censored tops** (``censored_top``). An enhanced model at or above the compute of its
+   ladder's top that beats the top beyond noise has a gain the family cannot measure (C' lies
+   above the ladder): the row is ``censored`` (no value; ``xprime`` is the top's compute, the
+   floor of C'), never a trivial bound.
+
 The fallback lower bound is the survey's rule on every baseline point with compute: the
 compute of the largest baseline model the enhanced model beats, over C_E -- where "beats" means
 scoring above it by more than ``informative_z`` standard errors of the difference, since the
@@ -30,7 +46,7 @@ beats none, the row has no value and the reason says why. (A comparison whose me
 ``lower-bound`` keeps the survey's rule as stated: at least as well.)
 
 :data:`LEGACY` (no rule) is what :func:`ceg_calc.calc.estimate.estimate_ceg` does by default;
-:data:`DERIVE_POLICY` is what ``ceg derive`` publishes.
+:data:`DERIVE_POLICY` is what ``ceg derive`` publishes; :data:`VERSION_3` is the previous one.
 """
 
 from __future__ import annotations
@@ -43,8 +59,9 @@ from ceg_calc.calc.batch import CURVES, estimate_tasks, failure_reason
 from ceg_calc.calc.tasks import DRAWS, SEED, EstimationError, Task
 
 CURVE_METHODS = ("interpolate", "fit-linear", "fit-sigmoid")
-#: 2: a shared compute estimate is drawn once; 3: the rules of this module, published by ``ceg derive``
-METHOD_VERSION = "3"
+#: 2: a shared compute estimate is drawn once; 3: rules 1-5 of this module; 4: rules 6-9 added
+METHOD_VERSION = "4"
+SCORE_SE = ("wald", "agresti-coull")
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,11 @@ class Policy:
         Monotone curve of ``interpolate``.
     point_in_interval : bool
         Apply rule 5.
+    score_se : {"wald", "agresti-coull"}
+        Binomial standard error of a score without a stated one (rule 6; read where the tasks are
+        built, :func:`ceg_calc.derive.plan.score_stderr`).
+    informative_bounds, contradiction, censored_top : bool
+        Apply rules 7, 8 and 9 to every bound.
     """
 
     informative_z: float | None = None
@@ -71,10 +93,16 @@ class Policy:
     extrapolation_limit: float | None = None
     curve: str = "running-maximum"
     point_in_interval: bool = False
+    score_se: str = "wald"
+    informative_bounds: bool = False
+    contradiction: bool = False
+    censored_top: bool = False
 
     def __post_init__(self):
         if self.curve not in CURVES:
             raise EstimationError(f"unknown curve {self.curve!r}; expected one of {', '.join(CURVES)}")
+        if self.score_se not in SCORE_SE:
+            raise EstimationError(f"unknown score_se {self.score_se!r}; expected one of {', '.join(SCORE_SE)}")
         for name in ("informative_z", "extrapolation_limit"):
             value = getattr(self, name)
             if value is not None and not (np.isfinite(value) and value >= 0):
@@ -82,9 +110,12 @@ class Policy:
 
 
 LEGACY = Policy()
-#: z = 2 standard errors, k = 1 decade: the values ``ceg derive`` publishes (docs/methodology.md).
-DERIVE_POLICY = Policy(informative_z=2.0, require_rise=True, extrapolation_limit=1.0, curve="isotonic",
-                       point_in_interval=True)
+#: Method version 3: rules 1-5 with z = 2 standard errors and k = 1 decade.
+VERSION_3 = Policy(informative_z=2.0, require_rise=True, extrapolation_limit=1.0, curve="isotonic",
+                   point_in_interval=True)
+#: Method version 4, what ``ceg derive`` publishes (docs/methodology.md): rules 1-9.
+DERIVE_POLICY = replace(VERSION_3, score_se="agresti-coull", informative_bounds=True, contradiction=True,
+                        censored_top=True)
 
 
 def informative(task: Task, z: float | None) -> np.ndarray:
@@ -168,7 +199,11 @@ def estimate_with_policy(tasks: list[Task], method: str, policy: Policy = DERIVE
         value), ``extrapolated``, ``limited``, ``is_lower_bound``, ``identified`` (bool),
         ``anchors`` (bool array over the task's sorted points) and ``notes`` (list of str).
     """
-    rows = [{"anchors": np.ones(t.x.size, dtype=bool), "notes": [], "limited": False} for t in tasks]
+    rows = [{"anchors": np.ones(t.x.size, dtype=bool), "notes": [], "limited": False, "censored": False}
+            for t in tasks]
+    if method == "lower-bound" and bound_rules(policy):
+        return _finish(rows, _bounds(tasks, list(range(len(tasks))), policy, draws, seed, margin=False),
+                       set(range(len(tasks))), method, policy)
     curves, fallback = {}, []
     for i, task in enumerate(tasks):
         if method not in CURVE_METHODS or policy == LEGACY:
@@ -206,18 +241,123 @@ def estimate_with_policy(tasks: list[Task], method: str, policy: Policy = DERIVE
             fallback.append(i)
             continue
         rows[i].update(out)
+    if bound_rules(policy):
+        return _finish(rows, _bounds(tasks, sorted(fallback), policy, draws, seed, margin=True), set(fallback),
+                       method, policy)
     bound_tasks = [beaten_beyond_noise(t, policy.informative_z) for t in tasks]
     for i, out in _run(bound_tasks, sorted(fallback), "lower-bound", draws, seed).items():
         rows[i].update(out)
         if not out["identified"]:
             rows[i]["notes"].append(failure_reason("lower-bound", tasks[i]) + (
                 f" by more than {policy.informative_z:g} standard errors" if policy.informative_z else ""))
-    bounds = set(fallback)
+    return _finish(rows, {}, set(fallback), method, policy)
+
+
+def _finish(rows: list[dict], bound_rows: dict, bounds: set, method: str, policy: Policy) -> list[dict]:
+    """Merge the bounds' results (their notes after the row's own), set ``is_lower_bound``, apply rule 5."""
+    for i, out in bound_rows.items():
+        notes = rows[i]["notes"] + out.pop("notes")
+        rows[i].update(out)
+        rows[i]["notes"] = notes
     for i, row in enumerate(rows):
         row["is_lower_bound"] = method == "lower-bound" or i in bounds
         if policy.point_in_interval and row.get("identified"):
             _point_inside(row)
     return rows
+
+
+def bound_rules(policy: Policy) -> bool:
+    """Whether any of the rules of a bound (7-9) applies."""
+    return policy.informative_bounds or policy.contradiction or policy.censored_top
+
+
+def _no_bound(task: Task, note: str, anchors=None, censored: bool = False, xprime: float = np.nan) -> dict:
+    nan = float("nan")
+    return {"log10_ceg": nan, "log10_low": nan, "log10_high": nan, "xprime": xprime, "extrapolated": False,
+            "identified": False, "censored": censored, "notes": [note],
+            "anchors": np.ones(task.x.size, dtype=bool) if anchors is None else anchors}
+
+
+def _noise(task: Task, z: float) -> np.ndarray:
+    """z standard errors of the difference between the enhanced score and each baseline score."""
+    return z * np.sqrt(task.q_se ** 2 + task.pe_se ** 2)
+
+
+def contradicting(task: Task, beaten_x: float, z: float) -> np.ndarray:
+    """Rule 8: baseline points (sorted order) at or below ``beaten_x`` [log10 FLOP] that score above
+    the enhanced score by more than ``z`` standard errors of the difference."""
+    return (task.x <= beaten_x + 1e-12) & (task.q - task.pe > _noise(task, z))
+
+
+def censored_at_top(task: Task, z: float) -> bool:
+    """Rule 9: the enhanced model has at least the compute of the ladder's top (its largest
+    compute) and beats every point there beyond noise (so a bound would be at most 1)."""
+    top = task.x[-1]
+    at_top = task.x >= top - 1e-12
+    return bool(task.xe >= top - 1e-12 and (task.pe - task.q[at_top] > _noise(task, z)[at_top]).all())
+
+
+def _void(task: Task, beaten: float, z: float) -> str:
+    """Rule 8's reason, naming the largest contradicting baseline point."""
+    j = int(np.flatnonzero(contradicting(task, beaten, z))[-1])
+    return (f"void: a baseline model of 10^{task.x[j]:.2f} FLOP, at or below the beaten model's 10^{beaten:.2f}, "
+            f"scores above the enhanced model by more than {z:g} standard errors of the difference (the ladder "
+            f"is not monotone there): no bound")
+
+
+def _bounds(tasks: list[Task], which: list[int], policy: Policy, draws: int, seed: int, margin: bool) -> dict:
+    """Rules 7-9 around the survey's lower bound of ``tasks[i] for i in which``; one dict by index.
+
+    ``margin``: a model counts as beaten only beyond ``informative_z`` standard errors of the
+    difference (the fallback of the curve methods); without it, at least as well (the survey's rule).
+    """
+    z = policy.informative_z or 0.0
+    out, prepared, masks = {}, {}, {}
+    for i in which:
+        task = tasks[i]
+        keep = np.ones(task.x.size, dtype=bool)
+        if policy.informative_bounds and not np.isnan(task.low):
+            if not task.pe > task.low + z * task.pe_se:
+                out[i] = _no_bound(task, f"the enhanced score lies within {z:g} standard errors of chance: "
+                                         f"no bound rests on it")
+                continue
+            keep = informative(task, z)
+        top = float(task.x[-1])
+        if policy.censored_top and censored_at_top(task, z):
+            if policy.contradiction and contradicting(task, top, z).any():
+                out[i] = _no_bound(task, _void(task, top, z), keep)
+            else:
+                out[i] = _no_bound(task, f"above the ladder: the enhanced model, at or above the compute of the "
+                                         f"family's largest model (10^{top:.2f} FLOP), beats it beyond noise, so C' "
+                                         f"exceeds the ladder; the CEG (> {10 ** (top - task.xe):.3g}) is not "
+                                         f"measurable within the family", keep, censored=True, xprime=top)
+            continue
+        if not keep.any():
+            out[i] = _no_bound(task, f"no baseline model scores more than {z:g} standard errors above chance: "
+                                     f"no bound", keep)
+            continue
+        masks[i] = keep
+        restricted = restrict(task, keep)
+        prepared[i] = beaten_beyond_noise(restricted, z) if margin else restricted
+    central = _run(prepared, list(prepared), "lower-bound", 0, seed)
+    survivors = []
+    for i, result in central.items():
+        task, keep = tasks[i], masks[i]
+        if not result["identified"]:
+            left_out = int((~keep).sum())
+            out[i] = _no_bound(task, failure_reason("lower-bound", task) + (
+                f" by more than {z:g} standard errors" if margin and z else "") + (
+                f" (among the baseline models more than {z:g} standard errors above chance; {left_out} left out)"
+                if left_out else ""), keep)
+            continue
+        beaten = float(result["xprime"])
+        if policy.contradiction and contradicting(task, beaten, z).any():
+            out[i] = _no_bound(task, _void(task, beaten, z), keep)
+            continue
+        survivors.append(i)
+    for i, result in _run(prepared, survivors, "lower-bound", draws, seed).items():
+        out[i] = {**result, "notes": [], "anchors": masks[i], "censored": False}
+    return out
 
 
 def _stays_point(curve: Task, central: dict, limit: float | None) -> bool:

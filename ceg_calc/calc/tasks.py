@@ -61,6 +61,45 @@ def binomial_stderr(score, n_items, scale=100.0):
         return scale * np.sqrt(f * (1.0 - f) / n)
 
 
+#: z of the Agresti-Coull interval behind :func:`agresti_coull_stderr` (about 95%): add z^2 / 2 = 2
+#: successes and 2 failures before taking the binomial standard error.
+AGRESTI_COULL_Z = 2.0
+
+
+def agresti_coull_stderr(score, n_items, scale=100.0, z=AGRESTI_COULL_Z):
+    """Standard error of an accuracy that is never 0, even at 0% or 100% (Agresti & Coull 1998).
+
+    Parameters
+    ----------
+    score : float or array_like
+        Accuracy on a scale whose maximum is ``scale`` (100 for percent, 1 for a fraction).
+    n_items : int or array_like
+        Number of items in the benchmark; missing (NaN) gives NaN.
+    scale : float
+        Score of a perfect run.
+    z : float
+        z of the interval the estimator is centred for; 2 gives the "plus four" rule.
+
+    Returns
+    -------
+    ndarray
+        ``scale * sqrt(p (1 - p) / (n + z^2))`` with ``p = (f n + z^2 / 2) / (n + z^2)`` and
+        ``f = score / scale`` clipped to [0, 1]: 0 of 250 items gives ``p = 2 / 254`` and a
+        standard error of 0.556 percentage points instead of 0.
+
+    References
+    ----------
+    Agresti, A. and Coull, B. A. (1998). Approximate is better than "exact" for interval estimation
+    of binomial proportions. The American Statistician 52(2), 119-126. https://doi.org/10.2307/2685469
+    """
+    f = np.clip(np.asarray(score, dtype=float) / scale, 0.0, 1.0)
+    n = np.asarray(n_items, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        adjusted = n + z * z
+        p = (f * n + z * z / 2.0) / adjusted
+        return scale * np.sqrt(p * (1.0 - p) / adjusted)
+
+
 def _vector(value, n, name):
     """``value`` as a float vector of length ``n`` (a scalar or None is broadcast; None → 0)."""
     if value is None:

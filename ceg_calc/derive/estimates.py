@@ -4,7 +4,7 @@ One row per (comparison, enhanced model). The inputs are read from the package o
 scores, compute estimates, uncertainties, stated CEGs and costs each row uses is decided by
 :mod:`ceg_calc.derive.plan`.
 
-The rules of method version 3 (:mod:`ceg_calc.calc.policy`, :data:`ceg_calc.calc.policy.DERIVE_POLICY`)
+The rules of method version 4 (:mod:`ceg_calc.calc.policy`, :data:`ceg_calc.calc.policy.DERIVE_POLICY`)
 decide what is published as a point, a bound or nothing; ``evidence`` says which, and the
 threshold flags use only robust rows at ``ceg_low``. :data:`DERIVED_TABLES` lists every table
 written here (:mod:`ceg_calc.derive.summary` builds the two summaries).
@@ -28,14 +28,28 @@ from ceg_calc.derive.plan import Row, plan
 
 
 def evidence_of(values: dict) -> str:
-    """The robustness class of one derived row (see docs/methodology.md)."""
+    """The robustness class of one derived row (see docs/methodology.md). A bound of at most 1 is
+    ``trivial-bound`` whatever the reason it is a bound (a ``limited`` row is always above 1)."""
+    if values.get("censored"):
+        return "censored-top"
     if values.get("ceg") is None:
         return "none"
+    if values.get("is_lower_bound") and values["ceg"] <= 1:
+        return "trivial-bound"
     if values.get("limited"):
         return "limited"
     if values.get("is_lower_bound"):
-        return "robust-bound" if values["ceg"] > 1 else "trivial-bound"
+        return "robust-bound"
     return "extrapolated" if values.get("extrapolated") else "robust-point"
+
+
+def status_of(values: dict) -> str:
+    """``estimated`` (a CEG), ``lower-bound``, ``censored`` (above the ladder: no value) or ``none``."""
+    if values.get("censored"):
+        return "censored"
+    if values.get("ceg") is None:
+        return "none"
+    return "lower-bound" if values.get("is_lower_bound") else "estimated"
 
 
 def evidence_order(values: dict) -> float:
@@ -51,6 +65,9 @@ def _fill(row: Row, out: dict) -> None:
     row.notes.extend(out["notes"])
     v["anchor_score_ids"] = " ".join(i for i, keep in zip(row.score_ids, out["anchors"]) if keep)
     v["limited"] = bool(out["limited"])
+    if out.get("censored"):  # above the ladder: C' exceeds the top's compute, the CEG is not measured
+        v["censored"] = v["is_lower_bound"] = True
+        v["equivalent_compute_flop"] = 10.0 ** out["xprime"]
     if not out["identified"]:
         return
     v["ceg"] = 10.0 ** out["log10_ceg"]
@@ -75,7 +92,7 @@ def _thresholds(v: dict) -> None:
 
 def derive_frame(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE_POLICY) -> pd.DataFrame:
     """The derived table as a typed frame, one row per (comparison, enhanced model), sorted by key."""
-    rows = plan(loaded)
+    rows = plan(loaded, policy.score_se)
     groups: dict = {}
     for row in rows:
         if row.task is not None:
@@ -95,8 +112,7 @@ def derive_frame(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = 
                 values["component_ceg_product"] = float(np.prod(parts))
     for row in rows:
         v = row.values
-        v["status"] = ("none" if v.get("ceg") is None else "lower-bound" if v.get("is_lower_bound")
-                       else "estimated")
+        v["status"] = status_of(v)
         v["reason"] = "; ".join(row.notes)
         if v.get("ceg") is not None:
             _thresholds(v)

@@ -10,4 +10,4 @@ DERIVED_TABLES = ("ceg_estimates", "enhancement_summary", "ceg_scale")
 EU_AI_ACT_FLOP = 1e25  # Regulation (EU) 2024/1689, art. 51(2)
 US_EO_14110_FLOP = 1e26  # Executive Order 14110, sec. 4.2(b)(i) (revoked 2025-01-20 by EO 14148)
 #: Values of ``evidence``, most robust first (their position is the first part of ``evidence_order``).
-EVIDENCE = ("robust-point", "robust-bound", "extrapolated", "limited", "trivial-bound", "none")
+EVIDENCE = ("robust-point", "robust-bound", "censored-top", "extrapolated", "limited", "trivial-bound", "none")

@@ -9,7 +9,7 @@ grows with both).
   estimate; enhanced scores likewise from the enhanced side;
 - uncertainty: the compute estimate's bounds when it has both (read as a 90% interval), else its
   confidence tier (:mod:`ceg_calc.calc.uncertainty`); the score's stated standard error, else the
-  binomial standard error from the benchmark's number of items;
+  Agresti-Coull standard error from the benchmark's number of items (:func:`score_stderr`);
 - the stated CEG (``published_estimates``), paired only where its scope names the comparison's
   benchmark (``benchmark_id`` or ``scope_benchmark_ids``), first-hand before second-hand;
 - fine-tuning fraction and inference multiplier from ``costs``, first-hand before second-hand,
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ceg_calc.calc.policy import METHOD_VERSION
-from ceg_calc.calc.tasks import EstimationError, Task, binomial_stderr, make_tasks
+from ceg_calc.calc.policy import DERIVE_POLICY, METHOD_VERSION
+from ceg_calc.calc.tasks import EstimationError, Task, agresti_coull_stderr, binomial_stderr, make_tasks
 from ceg_calc.calc.uncertainty import compute_log10_sd
 
 PETAFLOP_DAY_FLOP = 1e15 * 86_400
@@ -136,13 +136,19 @@ def finetune_fractions(costs: list[dict], model_id) -> tuple:
     return best[4], (second[4] if second is not None and not best[0] else None), (best[5] if best[1] else None)
 
 
-def score_stderr(row: dict, benchmark: dict) -> float:
+SCORE_SE = {"wald": binomial_stderr, "agresti-coull": agresti_coull_stderr}
+
+
+def score_stderr(row: dict, benchmark: dict, interval: str = DERIVE_POLICY.score_se) -> float:
+    """The score's stated standard error, else the binomial one from the benchmark's number of
+    items (``interval``: ``agresti-coull`` since method version 4, never 0 at 0% or 100%; ``wald``
+    before), else 0 (unknown: the benchmark states no number of items)."""
     if row.get("score_stderr") is not None:
         return float(row["score_stderr"])
     if benchmark.get("n_items") is None:
         return 0.0
     scale = 100.0 if benchmark["scale"] == "percent" else 1.0
-    return float(binomial_stderr(row["score"], benchmark["n_items"], scale))
+    return float(SCORE_SE[interval](row["score"], benchmark["n_items"], scale))
 
 
 def chance_level(benchmark: dict):
@@ -181,8 +187,9 @@ class Tables:
         return base if self.compute[model_id]["method"] == "base-model" and base else model_id
 
 
-def plan(loaded) -> list[Row]:
-    """One :class:`Row` per (comparison, enhanced model), with the estimation task where one exists."""
+def plan(loaded, score_se: str = DERIVE_POLICY.score_se) -> list[Row]:
+    """One :class:`Row` per (comparison, enhanced model), with the estimation task where one exists;
+    ``score_se`` names the binomial standard error of scores without a stated one (:data:`SCORE_SE`)."""
     t = Tables(loaded.tables)
     rows = []
     for comparison in t.comparisons:
@@ -198,7 +205,7 @@ def plan(loaded) -> list[Row]:
             if missing:
                 row.notes.append("baseline models without a compute estimate left out: " + ", ".join(missing))
             rows.append(row)
-            _add_task(t, row, comparison, score, with_compute)
+            _add_task(t, row, comparison, score, with_compute, score_se)
     return rows
 
 
@@ -229,7 +236,7 @@ def _row(t: Tables, comparison: dict, score: dict, with_compute: list, costs: li
     return row
 
 
-def _add_task(t: Tables, row: Row, comparison: dict, score: dict, with_compute: list) -> None:
+def _add_task(t: Tables, row: Row, comparison: dict, score: dict, with_compute: list, score_se: str) -> None:
     """The estimation task of ``row``, or the reason there is none (first in its notes)."""
     model_id, method = score["model_id"], comparison["method"]
     if model_id not in t.compute:
@@ -254,8 +261,8 @@ def _add_task(t: Tables, row: Row, comparison: dict, score: dict, with_compute: 
             higher_is_better=bool(benchmark["higher_is_better"]),
             baseline_log10_sd=[compute_log10_sd(t.compute[m]) for m in models],
             enhanced_log10_sd=compute_log10_sd(t.compute[model_id]),
-            score_stderr=[score_stderr(s, benchmark) for s in with_compute],
-            enhanced_score_stderr=score_stderr(score, benchmark),
+            score_stderr=[score_stderr(s, benchmark, score_se) for s in with_compute],
+            enhanced_score_stderr=score_stderr(score, benchmark, score_se),
             chance_score=chance_level(benchmark),
             perfect_score=benchmark["max_score" if benchmark["higher_is_better"] else "min_score"],
             shared_compute=owners.index(owner) if owner in owners else -1,
