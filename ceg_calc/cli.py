@@ -184,6 +184,28 @@ def snapshots(action, name, path):
         click.echo(line)
 
 
+@cli.command("diff")
+@click.option("--base", required=True, help="Git revision the pull request goes into (e.g. origin/main); "
+              "the diff is taken against its merge base with HEAD.")
+@click.option("--path", type=PACKAGE_DIR, default=".", help="Package folder.")
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), envvar="GITHUB_STEP_SUMMARY",
+              help="Also append the diff as Markdown to this file (default: $GITHUB_STEP_SUMMARY when set).")
+def diff_command(base, path, summary):
+    """What the data changes against the merge base of HEAD and BASE: rows added, removed and changed
+    per table, each changed number with its ratio; changed snapshot bytes and numbers moved more than
+    x2 flagged first. Exit 0 (a report for reviewers, not a check)."""
+    from ceg_calc.verbs.datadiff import data_diff
+
+    report = run(data_diff, path, base)
+    click.echo(report.to_text())
+    if summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(report.to_markdown())
+        except OSError as exc:
+            raise click.ClickException(f"cannot write the summary {summary}: {exc.strerror}") from None
+
+
 def _without_data_synthesis() -> None:
     """Keep Pandera from importing ``hypothesis`` in the command-line process.
 
