@@ -166,14 +166,25 @@ def ingest(names, path, check):
 
 
 @cli.command()
-@click.argument("action", type=click.Choice(["verify", "rehash"]))
+@click.argument("action", type=click.Choice(["verify", "rehash", "origin"]))
 @click.argument("name", required=False)
 @click.option("--path", type=PACKAGE_DIR, default=".", help="Package folder.")
-def snapshots(action, name, path):
-    """Check every snapshot under data/raw/ against its manifest (verify), or record the hashes of
-    snapshot NAME's files after a maintainer refreshed them (rehash NAME)."""
+@click.option("--mirror", default=None, help="origin: download from this base (http(s):// or file://) laid out "
+              "as raw.githubusercontent.com (OWNER/REPO/COMMIT/PATH) instead.")
+def snapshots(action, name, path, mirror):
+    """Check every snapshot under data/raw/ against its manifest (verify), record the hashes of
+    snapshot NAME's files after a maintainer refreshed them (rehash NAME), or re-derive every
+    snapshot (or NAME) from its pinned origin (origin [NAME]: exit 1 when one differs; an origin
+    that cannot be reached is reported and not failed)."""
     from ceg_calc.ingest import snapshots as snapshot_files
 
+    if action == "origin":
+        from ceg_calc.ingest.provenance import RAW_GITHUB, check_origins
+
+        status, lines = run(check_origins, path, [name] if name else None, mirror or RAW_GITHUB)
+        for line in lines:
+            click.echo(line, err=status != 0)
+        sys.exit(status)
     if action == "rehash":
         if not name:
             raise click.UsageError("rehash needs the NAME of a snapshot")
