@@ -49,7 +49,7 @@ from ceg_calc.core.errors import CegError
 from ceg_calc.core.versions import SEMVER, version_key
 from ceg_calc.package.descriptor import DataPackage
 from ceg_calc.package.rowdiff import row_diff, table_rows
-from ceg_calc.core.files import write_atomic, write_bytes_atomic
+from ceg_calc.core.files import output_folder, write_atomic, write_bytes_atomic
 from ceg_calc.publish.site import build_site
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -322,10 +322,11 @@ def make_release(root: str | Path, version: str, validate, progress=None, reason
         if name in sums and sums[name] != hashlib.sha256(content).hexdigest():
             raise CegError(f"dist/{name} is already released with other bytes: a published release is never "
                            "rewritten; release a new version")
-    dist.mkdir(exist_ok=True)
-    for name, content in new.items():
-        if name not in sums:
-            write_bytes_atomic(dist / name, content)
-            sums[name] = hashlib.sha256(content).hexdigest()
-    write_atomic(dist / SUMS, "".join(f"{digest}  {name}\n" for name, digest in sums.items()))
+    with output_folder(dist):  # one release at a time; a killed one's temporaries are removed
+        for name, content in new.items():
+            if name not in sums:  # a file a killed run left unlisted is written again, whole
+                write_bytes_atomic(dist / name, content)
+                sums[name] = hashlib.sha256(content).hexdigest()
+        # SHA256SUMS last, atomically: a release is published once it is listed there
+        write_atomic(dist / SUMS, "".join(f"{digest}  {name}\n" for name, digest in sums.items()))
     return dist / _zip_name(version)
