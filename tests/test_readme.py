@@ -71,3 +71,12 @@ def test_snippet_runs_in_a_fresh_clone(fresh_clone, language, code):
     result = subprocess.run(command, cwd=fresh_clone, capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, f"{code}\n{result.stdout}\n{result.stderr}"
     assert result.stdout.strip() or language == "sh"
+
+
+def test_the_served_length_limit_the_readme_states(fresh_clone):
+    """The Querying paragraph's "16 KB for this package" is the limit fitted to the built database."""
+    from ceg_calc.publish.guard import fitted_value_bytes
+
+    limit = fitted_value_bytes(fresh_clone / "build" / "ceg.db")
+    text = " ".join(section((REPO / "README.md").read_text(encoding="utf-8"), "Querying").split())
+    assert f"({limit >> 10} KB for this package;" in text
