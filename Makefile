@@ -46,12 +46,18 @@ release: install
 	test -n "$(VERSION)" || (echo "usage: make release VERSION=x.y.z [REASON='why a patch without data changes']" && false)
 	$(BIN)/ceg release $(VERSION) $(if $(REASON),--reason "$(REASON)")
 
+# CEG_MEMORY_KB (set by .ci/run and CI) bounds the virtual memory of the steps that read the package's
+# files, so that a file slipping past the fast gate fails cleanly instead of exhausting the machine.
+# GITHUB_BASE_REF (a pull request on GitHub) prints the data diff against the merge base first.
+BOUND := $(if $(CEG_MEMORY_KB),ulimit -v $(CEG_MEMORY_KB) &&)
+
 test: install $(CFF)/bin/cffconvert
-	$(BIN)/ceg validate --strict
-	$(BIN)/ceg snapshots verify
-	$(BIN)/ceg ingest all --check
+	$(if $(GITHUB_BASE_REF),$(BOUND) $(BIN)/ceg diff --base "origin/$(GITHUB_BASE_REF)")
+	$(BOUND) $(BIN)/ceg validate --strict
+	$(BOUND) $(BIN)/ceg snapshots verify
+	$(BOUND) $(BIN)/ceg ingest all --check
 	$(BIN)/lint-imports
-	$(BIN)/frictionless validate datapackage.json
+	$(BOUND) $(BIN)/frictionless validate datapackage.json
 	$(CFF)/bin/cffconvert --validate -i CITATION.cff
 	$(BIN)/python -m pytest
 

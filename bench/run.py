@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import bench_build, bench_derive, bench_package, bench_serve, bench_validate
+from bench import bench_build, bench_derive, bench_hostile_query, bench_package, bench_serve, bench_validate
 
 
 def main() -> None:
@@ -10,6 +10,7 @@ def main() -> None:
     bench_derive.main()
     bench_build.main()
     bench_serve.main()
+    bench_hostile_query.main()
     bench_package.main()
 
 

@@ -166,14 +166,25 @@ def ingest(names, path, check):
 
 
 @cli.command()
-@click.argument("action", type=click.Choice(["verify", "rehash"]))
+@click.argument("action", type=click.Choice(["verify", "rehash", "origin"]))
 @click.argument("name", required=False)
 @click.option("--path", type=PACKAGE_DIR, default=".", help="Package folder.")
-def snapshots(action, name, path):
-    """Check every snapshot under data/raw/ against its manifest (verify), or record the hashes of
-    snapshot NAME's files after a maintainer refreshed them (rehash NAME)."""
+@click.option("--mirror", default=None, help="origin: download from this base (http(s):// or file://) laid out "
+              "as raw.githubusercontent.com (OWNER/REPO/COMMIT/PATH) instead.")
+def snapshots(action, name, path, mirror):
+    """Check every snapshot under data/raw/ against its manifest (verify), record the hashes of
+    snapshot NAME's files after a maintainer refreshed them (rehash NAME), or re-derive every
+    snapshot (or NAME) from its pinned origin (origin [NAME]: exit 1 when one differs; an origin
+    that cannot be reached is reported and not failed)."""
     from ceg_calc.ingest import snapshots as snapshot_files
 
+    if action == "origin":
+        from ceg_calc.ingest.provenance import RAW_GITHUB, check_origins
+
+        status, lines = run(check_origins, path, [name] if name else None, mirror or RAW_GITHUB)
+        for line in lines:
+            click.echo(line, err=status != 0)
+        sys.exit(status)
     if action == "rehash":
         if not name:
             raise click.UsageError("rehash needs the NAME of a snapshot")
@@ -182,6 +193,28 @@ def snapshots(action, name, path):
         return
     for line in run(snapshot_files.verify, path):
         click.echo(line)
+
+
+@cli.command("diff")
+@click.option("--base", required=True, help="Git revision the pull request goes into (e.g. origin/main); "
+              "the diff is taken against its merge base with HEAD.")
+@click.option("--path", type=PACKAGE_DIR, default=".", help="Package folder.")
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), envvar="GITHUB_STEP_SUMMARY",
+              help="Also append the diff as Markdown to this file (default: $GITHUB_STEP_SUMMARY when set).")
+def diff_command(base, path, summary):
+    """What the data changes against the merge base of HEAD and BASE: rows added, removed and changed
+    per table, each changed number with its ratio; changed snapshot bytes and numbers moved more than
+    x2 flagged first. Exit 0 (a report for reviewers, not a check)."""
+    from ceg_calc.verbs.datadiff import data_diff
+
+    report = run(data_diff, path, base)
+    click.echo(report.to_text())
+    if summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(report.to_markdown())
+        except OSError as exc:
+            raise click.ClickException(f"cannot write the summary {summary}: {exc.strerror}") from None
 
 
 def _without_data_synthesis() -> None:

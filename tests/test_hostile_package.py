@@ -121,15 +121,21 @@ def test_strict_refuses_before_frictionless_reads_anything(valid_package, outsid
 
 
 def test_strict_makes_no_network_request(valid_package, monkeypatch):
-    """A remote profile (which Frictionless would fetch) fails inside --strict, without a socket."""
+    """A remote profile (which Frictionless would fetch) is refused by the fast gate, without a socket;
+    anything Frictionless would still fetch goes through a session that refuses every request."""
+    import requests
     import socket
+
+    from ceg_calc.gate.strict import offline_session
 
     connections = []
     monkeypatch.setattr(socket.socket, "connect", lambda self, address: connections.append(address))
     edit_descriptor(valid_package, lambda d: d.update(profile="http://127.0.0.1:9/profile.json"))
     report = validate_package(valid_package, strict=True)
+    assert [(p.file, p.column) for p in report.problems] == [("datapackage.json", "profile")]
+    with pytest.raises(requests.ConnectionError, match="network access is off"):
+        offline_session().get("http://127.0.0.1:9/profile.json")
     assert connections == []
-    assert any("network access is off" in p.message for p in report.problems)
 
 
 @pytest.mark.parametrize("case", ["symlink-out", "dot-dot", "absolute", "fifo"])

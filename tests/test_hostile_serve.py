@@ -48,11 +48,15 @@ def query(app, sql):
     ("select zeroblob(1000000000)", "string or blob too big"),
     ("select length(randomblob(1000000000))", "string or blob too big"),
     ("select hex(zeroblob(600000))", "string or blob too big"),
+    ("select instr(hex(zeroblob(490000 + length(source_id)*0)), hex(zeroblob(240000))||'1') from sources limit 2",
+     "string or blob too big"),
+    ("select replace(hex(zeroblob(490000)), hex(zeroblob(240000))||'1', '')", "string or blob too big"),
     ("with recursive r(s) as (select 'x' union all select s || s from r) select length(s) from r",
      "string or blob too big"),
     ("select printf('%.*c', 1000000000, 'x')", "not authorized"),
     ("select format('%.*c', 1000000000, 'x')", "not authorized"),
-    ("select randomblob(900000) from benchmark_scores, models", "result too large"),
+    ("with recursive r(n) as (select 1 union all select n + 1 from r where n < 2000) select randomblob(6000) from r",
+     "result too large"),
 ])
 def test_a_query_that_would_allocate_gigabytes_ends_with_an_error(site, sql, message):
     response = query(site, sql)

@@ -99,3 +99,12 @@ def test_snippets_and_canned_queries_rank_by_evidence():
         sql = query["sql"].lower()
         if "ceg_estimates" in sql and "order by" in sql:
             assert "order by evidence_order" in sql, name
+
+
+def test_the_served_length_limit_the_readme_states(fresh_clone):
+    """The Querying paragraph's "16 KB for this package" is the limit fitted to the built database."""
+    from ceg_calc.publish.guard import fitted_value_bytes
+
+    limit = fitted_value_bytes(fresh_clone / "build" / "ceg.db")
+    text = " ".join(section((REPO / "README.md").read_text(encoding="utf-8"), "Querying").split())
+    assert f"({limit >> 10} KB for this package;" in text

@@ -2,7 +2,9 @@
 
 Frictionless is the reference implementation of the Data Package standard, so a package
 that passes it loads in any Frictionless tool. It is slow (tens of seconds per million
-rows), which is why the default gate is the package's own faster check.
+rows), which is why the default gate is the package's own faster check. It runs only on what the
+fast gate accepted (plain UTF-8 CSV files, confined paths: :mod:`ceg_calc.package.descriptor_check`)
+and only on files under :data:`MAX_FILE_BYTES`, so a compressed or oversized file never reaches it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from ceg_calc.core.report import Problem
 from ceg_calc.core.shown import misleading
 
 ERROR_LIMIT = 10_000  # Frictionless stops after this many errors (as many as a report keeps)
+MAX_FILE_BYTES = 64 << 20  # a resource file larger than this is not handed to Frictionless [bytes]
 
 
 def offline_session():
@@ -36,6 +39,12 @@ def frictionless_problems(package: DataPackage) -> list[Problem]:
     """Problems Frictionless finds in the package, in the report's form (check ``frictionless:<type>``)."""
     from frictionless import system, validate
 
+    large = [Problem(r.path, None, None, "frictionless:skipped",
+                     f"{size:,} bytes: over the {MAX_FILE_BYTES >> 20} MB that --strict hands to Frictionless")
+             for r in package.resources.values()
+             if (size := (package.root / r.path).stat().st_size) > MAX_FILE_BYTES]
+    if large:
+        return large
     # Offline: the descriptor's paths are confined before this runs (no URL reaches here), and
     # anything Frictionless would still fetch (a remote profile, say) fails instead of going out.
     with system.use_context(trusted=False, http_session=offline_session()):

@@ -11,6 +11,7 @@ _EXPORTS = {
     "open_snapshot": "snapshots",
     "verify": "snapshots",
     "rehash": "snapshots",
+    "check_origins": "provenance",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = face(__name__, _EXPORTS)

@@ -16,7 +16,8 @@ files an import needs and a manifest, ``snapshot.json``::
           "origin_path": "eval_results/base_llm_benchmark_eval.csv",
           "sha256": "…",                                       # of the file as kept here
           "subset_of_sha256": null,                            # the original's hash when a subset is kept
-          "subset": null                                       # how the subset was cut, in words
+          "subset": null,                                      # how the subset was cut, in words
+          "subset_columns": null                               # the columns kept, in order (every row)
         }
       }
     }
@@ -24,7 +25,8 @@ files an import needs and a manifest, ``snapshot.json``::
 :func:`open_snapshot` checks the manifest's shape and every file's SHA-256 before an import reads
 anything, and raises :class:`SnapshotError` naming the file on any mismatch. ``ceg snapshots
 verify`` checks every snapshot; ``ceg snapshots rehash NAME`` records the hashes of the files now in
-a snapshot's folder after a maintainer refreshed them.
+a snapshot's folder after a maintainer refreshed them. ``ceg snapshots origin`` re-derives each
+snapshot from its pinned origin (:mod:`ceg_calc.ingest.provenance`).
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ _EXPORTS = {
     "LoadedPackage": "tables",
     "TypedTable": "tables",
     "load_package": "tables",
+    "row_diff": "rowdiff",
+    "table_rows": "rowdiff",
+    "cell_changes": "rowdiff",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = face(__name__, _EXPORTS)

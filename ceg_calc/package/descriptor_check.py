@@ -26,6 +26,15 @@ CONSTRAINTS = {"required": bool, "unique": bool, "enum": list, "minimum": (int, 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")  # becomes an SQL table and a file name in releases
 WEB = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"']+")
 MAX_FIELDS = 500
+# What a resource may say: the properties the package uses, each with the values it uses. Anything
+# else (``compression``, inline ``data``, ``dialect``, ``scheme``, ``innerpath``, a remote
+# ``profile``...) would make Frictionless (``--strict``) read something other than the plain UTF-8
+# CSV file the fast gate checked, so it is refused before either reads a byte.
+RESOURCE_KEYS = ("name", "path", "title", "description", "schema", "profile", "format", "mediatype",
+                 "encoding", "bytes", "hash")
+RESOURCE_VALUES = {"profile": ("tabular-data-resource", "data-resource"), "format": ("csv",),
+                   "mediatype": ("text/csv",), "encoding": ("utf-8",)}
+PACKAGE_PROFILES = ("tabular-data-package", "data-package")
 
 
 class Checker:
@@ -203,6 +212,7 @@ def _resource(check: Checker, index: int, resource, names: set, paths: dict) -> 
     for key in ("title", "description"):
         if not isinstance(resource.get(key, ""), str):
             check.add(DESCRIPTOR, f"{place}.{key}", "must be a string")
+    _resource_properties(check, place, resource)
     path = resource.get("path")
     problem = path_problem(check.root, path, ".csv") if path is not None else "is missing"
     if problem:
@@ -214,6 +224,22 @@ def _resource(check: Checker, index: int, resource, names: set, paths: dict) -> 
                       "each resource needs a file of its own")
         paths.setdefault(key, name)
     return resource
+
+
+def _resource_properties(check: Checker, place: str, resource: dict) -> None:
+    """Refuse the properties (and values) the package does not use: see :data:`RESOURCE_KEYS`."""
+    for key, value in resource.items():
+        where = f"{place}.{shown(key)[1:-1]}"
+        if key not in RESOURCE_KEYS:
+            check.add(DESCRIPTOR, where, "is not a property the package uses: a resource is one plain UTF-8 "
+                      "CSV file named by its path (no compression, inline or remote data, dialect or scheme)")
+        elif key in RESOURCE_VALUES and not (isinstance(value, str) and value.lower() in RESOURCE_VALUES[key]):
+            check.add(DESCRIPTOR, where, f"{shown(value)} is not used by the package: write "
+                      + " or ".join(repr(v) for v in RESOURCE_VALUES[key]) + " or leave it out")
+        elif key == "bytes" and not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+            check.add(DESCRIPTOR, where, f"{shown(value)} must be a whole number of bytes")
+        elif key == "hash" and not (isinstance(value, str) and re.fullmatch(r"(sha256:)?[0-9a-f]{64}|[0-9a-f]{32}", value)):
+            check.add(DESCRIPTOR, where, f"{shown(value)} must be a SHA-256 (sha256:<64 hex>) or an MD5")
 
 
 def check_descriptor(root, descriptor) -> tuple[list[Problem], dict]:
@@ -231,6 +257,10 @@ def check_descriptor(root, descriptor) -> tuple[list[Problem], dict]:
         check.add(DESCRIPTOR, "(top level)", "the descriptor must be a JSON object")
         return check.problems, {}
     _links(check, descriptor)
+    profile = descriptor.get("profile", PACKAGE_PROFILES[0])
+    if not (isinstance(profile, str) and profile in PACKAGE_PROFILES):
+        check.add(DESCRIPTOR, "profile", f"{shown(profile)} is not used by the package: write "
+                  + " or ".join(repr(v) for v in PACKAGE_PROFILES))
     for key in ("name", "title", "description", "version"):
         if not isinstance(descriptor.get(key, ""), str):
             check.add(DESCRIPTOR, key, "must be a string")

@@ -21,7 +21,7 @@ import ceg_calc
 from ceg_calc.core.errors import CegError
 from ceg_calc.package.descriptor import DataPackage
 from ceg_calc.package.types import field_type
-from ceg_calc.core.files import temporary_beside
+from ceg_calc.core.files import cannot_write, fault_point, make_dirs, temporary_beside
 from ceg_calc.gate.checks import read_valid_tables
 
 DEFAULT_DB = Path("build") / "ceg.db"
@@ -156,7 +156,7 @@ def build_database(root: str | Path = ".", db_path: str | Path | None = None, pr
         loaded = read_valid_tables(root)
     package = loaded.package
     db = Path(db_path) if db_path else package.root / DEFAULT_DB
-    db.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(db.parent)
     fd, tmp = temporary_beside(db)
     os.close(fd)
     try:
@@ -188,7 +188,11 @@ def build_database(root: str | Path = ".", db_path: str | Path | None = None, pr
         con.close()
         if broken:
             raise CegError(f"foreign keys do not hold in the built database: {broken[:3]}")
+        fault_point("before-replace:ceg.db")
         os.replace(tmp, db)
+    except (OSError, sqlite3.OperationalError) as exc:  # a full disk, a read-only folder
+        Path(tmp).unlink(missing_ok=True)
+        raise cannot_write(db, exc) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -10,6 +10,14 @@ so the server assumes every query is hostile:
   ``printf('%.*c', ...)`` or a ``replace`` that grows a string fail at once with "string or blob too
   big" instead of allocating gigabytes; the number of result columns and the SQL text are limited too,
   and ``printf``/``format`` (which a huge width keeps busy beyond the time limit) are refused;
+- **one call**: SQLite checks the time limit between virtual-machine steps (every 1,000 in
+  Datasette), never inside one function call, and ``instr``, ``replace``, ``trim`` or ``like`` on two
+  long strings cost the product of their lengths (``instr`` of 980,000 and 480,000 characters: 11 s).
+  :func:`fitted_value_bytes` therefore fits the length limit to the database served: four times its
+  largest row or schema text, rounded up to a power of two, at least :data:`MIN_VALUE_BYTES` (for
+  this package 16 KB, where one such call costs about 6 ms and a thousand steps of them about one
+  second); ``serve`` passes it in the plugin configuration (:data:`PLUGIN`). The price is that a
+  query may not build a value longer than that (a ``group_concat`` of thousands of ids);
 - **results**: rows are counted as they are fetched, and a query whose values exceed
   :data:`RESULT_BYTES` stops with an error (Datasette already stops at ``max_returned_rows`` rows and
   ``sql_time_limit_ms``, but a thousand rows of a megabyte each would still be a gigabyte);
@@ -28,7 +36,11 @@ import types
 
 from datasette import hookimpl
 
-VALUE_BYTES = 1_000_000  # largest string or blob SQLite may produce [bytes]
+VALUE_BYTES = 1_000_000  # largest string or blob SQLite may produce, when no fitted value is configured [bytes]
+MIN_VALUE_BYTES = 8 << 10  # the fitted length limit is never below this [bytes]
+VALUE_MARGIN = 4  # the fitted limit is at least this many times the largest row or schema text
+LIKE_PATTERN_BYTES = 1000  # longest LIKE or GLOB pattern (a filter's "contains" text) [bytes]
+PLUGIN = "ceg-guard"  # Datasette plugin configuration: {"value_bytes": N}
 RESULT_COLUMNS = 100  # columns of a result, table or index
 SQL_BYTES = 100_000  # longest SQL statement [bytes]
 RESULT_BYTES = 4 << 20  # values one query may return before it is stopped [bytes]
@@ -91,10 +103,36 @@ def budgeted_rows(limit: int = RESULT_BYTES):
     return factory
 
 
-def limit_connection(conn: sqlite3.Connection) -> None:
-    """Set the length, column and SQL limits and the result budget on one connection."""
+def fitted_value_bytes(db) -> int:
+    """The length limit fitted to database ``db``: the smallest power of two at least
+    :data:`VALUE_MARGIN` times its largest row (the sum of a row's value lengths; a sort or a
+    subquery writes whole rows) and its largest schema text, and at least :data:`MIN_VALUE_BYTES`."""
+    from contextlib import closing
+    from pathlib import Path
+
+    def size(column: str) -> str:
+        return f'coalesce(length(cast("{column.replace(chr(34), chr(34) * 2)}" as blob)), 0)'
+
+    with closing(sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)) as con:
+        largest = con.execute("SELECT max(length(cast(sql as blob))) FROM sqlite_master").fetchone()[0] or 0
+        for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            quoted = '"' + table.replace('"', '""') + '"'
+            columns = [row[1] for row in con.execute(f"PRAGMA table_info({quoted})")]
+            if columns:
+                row = con.execute(f"SELECT max({' + '.join(map(size, columns))}) FROM {quoted}").fetchone()[0]
+                largest = max(largest, row or 0)
+    limit = MIN_VALUE_BYTES
+    while limit < VALUE_MARGIN * largest:
+        limit *= 2
+    return limit
+
+
+def limit_connection(conn: sqlite3.Connection, value_bytes: int = VALUE_BYTES) -> None:
+    """Set the length (``value_bytes``), LIKE-pattern, column and SQL limits and the result budget on
+    one connection."""
     if hasattr(conn, "setlimit"):  # Python >= 3.11
-        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, VALUE_BYTES)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, value_bytes)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, LIKE_PATTERN_BYTES)
         conn.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, RESULT_COLUMNS)
         conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, SQL_BYTES)
     conn.row_factory = budgeted_rows()
@@ -109,7 +147,8 @@ def _authorize(action, arg1, arg2, database, trigger):
 
 @hookimpl
 def prepare_connection(conn, database, datasette):
-    limit_connection(conn)
+    config = datasette.plugin_config(PLUGIN) or {}
+    limit_connection(conn, min(int(config.get("value_bytes", VALUE_BYTES)), VALUE_BYTES))
 
 
 @hookimpl

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from ceg_calc.core.errors import CegError
-from ceg_calc.core.files import write_bytes_atomic
+from ceg_calc.core.files import make_dirs, write_bytes_atomic
 from ceg_calc.package.descriptor import DataPackage
 from ceg_calc.package.types import field_type
 
@@ -40,7 +40,7 @@ def write_parquet_tables(package: DataPackage, tables: dict, folder: Path) -> li
     Schemas (booleans, dates, integers, numbers, text), into ``folder``; returns the files written."""
     import pyarrow as pa
 
-    folder.mkdir(parents=True, exist_ok=True)
+    make_dirs(folder)
     out = []
     for name, resource in sorted(package.resources.items()):
         schema = pa.schema([(f.name, field_type(f.type).arrow) for f in resource.fields])

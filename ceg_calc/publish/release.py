@@ -10,7 +10,8 @@ A release writes
   table (``parquet/<table>.parquet``), ``docs/methodology.md``, ``CHANGELOG.md``, ``LICENSE``,
   ``CITATION.cff`` and ``README.md``;
 - ``dist/diff-VERSION.json``: rows added, removed and changed per table, by primary key, against
-  the previous release, summarised in the version's CHANGELOG entry;
+  the previous release (:func:`ceg_calc.package.rowdiff.row_diff`, which the pull-request data diff
+  shares), summarised in the version's CHANGELOG entry;
 - a line per new file in ``dist/SHA256SUMS``.
 
 **Reproducible.** The same commit and version give the same bytes on any day and machine. The
@@ -41,14 +42,14 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-import pandas as pd
 
 from ceg_calc.publish.citation import changelog_date, dated_changelog, unreleased_heading, write_zenodo
 from ceg_calc.core.confine import confined, confined_dir
 from ceg_calc.core.errors import CegError
 from ceg_calc.core.versions import SEMVER, version_key
 from ceg_calc.package.descriptor import DataPackage
-from ceg_calc.core.files import write_atomic, write_bytes_atomic
+from ceg_calc.package.rowdiff import row_diff, table_rows
+from ceg_calc.core.files import output_folder, write_atomic, write_bytes_atomic
 from ceg_calc.publish.site import build_site
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -123,11 +124,6 @@ def sqlite_release_bytes(db: Path) -> bytes:
     return bytes(data)
 
 
-def _frame_rows(frame: pd.DataFrame, keys: list[str]) -> dict:
-    keys = keys or list(frame.columns)
-    return {"|".join(r[k] for k in keys): tuple(r.values()) for r in frame.to_dict("records")}
-
-
 def _rows_in_zip(zip_path: Path, package: DataPackage) -> tuple[dict, dict]:
     """``({table: {key: row}}, {schema path: bytes})`` of a release zip."""
     rows, schemas = {}, {}
@@ -135,27 +131,15 @@ def _rows_in_zip(zip_path: Path, package: DataPackage) -> tuple[dict, dict]:
         names = set(z.namelist())
         for name, resource in package.resources.items():
             if resource.path in names:
-                frame = pd.read_csv(z.open(resource.path), dtype=str, keep_default_na=False)
-                rows[name] = _frame_rows(frame, list(resource.primary_key))
+                rows[name] = table_rows(z.open(resource.path), resource.primary_key)
         schemas = {n: z.read(n) for n in names if n.startswith("schemas/")}
     return rows, schemas
 
 
 def _rows_in_package(package: DataPackage) -> tuple[dict, dict]:
-    rows = {name: _frame_rows(pd.read_csv(package.root / r.path, dtype=str, keep_default_na=False),
-                              list(r.primary_key)) for name, r in package.resources.items()}
+    rows = {name: table_rows(package.root / r.path, r.primary_key) for name, r in package.resources.items()}
     schemas = {f"schemas/{p.name}": p.read_bytes() for p in (package.root / "schemas").glob("*.json")}
     return rows, schemas
-
-
-def row_diff(old: dict, new: dict) -> dict:
-    """Added, removed and changed keys per table between two ``{table: {key: row}}`` mappings."""
-    tables = {}
-    for name in sorted(set(old) | set(new)):
-        a, b = old.get(name, {}), new.get(name, {})
-        tables[name] = {"added": sorted(set(b) - set(a)), "removed": sorted(set(a) - set(b)),
-                        "changed": sorted(k for k in set(a) & set(b) if a[k] != b[k])}
-    return tables
 
 
 def recorded_sums(dist: Path) -> dict[str, str]:
@@ -338,10 +322,11 @@ def make_release(root: str | Path, version: str, validate, progress=None, reason
         if name in sums and sums[name] != hashlib.sha256(content).hexdigest():
             raise CegError(f"dist/{name} is already released with other bytes: a published release is never "
                            "rewritten; release a new version")
-    dist.mkdir(exist_ok=True)
-    for name, content in new.items():
-        if name not in sums:
-            write_bytes_atomic(dist / name, content)
-            sums[name] = hashlib.sha256(content).hexdigest()
-    write_atomic(dist / SUMS, "".join(f"{digest}  {name}\n" for name, digest in sums.items()))
+    with output_folder(dist):  # one release at a time; a killed one's temporaries are removed
+        for name, content in new.items():
+            if name not in sums:  # a file a killed run left unlisted is written again, whole
+                write_bytes_atomic(dist / name, content)
+                sums[name] = hashlib.sha256(content).hexdigest()
+        # SHA256SUMS last, atomically: a release is published once it is listed there
+        write_atomic(dist / SUMS, "".join(f"{digest}  {name}\n" for name, digest in sums.items()))
     return dist / _zip_name(version)

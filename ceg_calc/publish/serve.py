@@ -34,7 +34,7 @@ def inspect_data(db: Path) -> dict:
 
 def datasette(root: Path, **settings):
     """The built site in Datasette: the database immutable (read-only) with its row counts taken
-    once, the metadata (with the charts' plugin configuration), the ``comparison_id`` links, and
+    once, its length limit fitted to its largest row (:func:`ceg_calc.publish.guard.fitted_value_bytes`), the metadata (with the charts' plugin configuration), the ``comparison_id`` links, and
     :data:`SETTINGS` updated with ``settings``."""
     from datasette.app import Datasette
     from datasette.plugins import pm
@@ -43,7 +43,7 @@ def datasette(root: Path, **settings):
 
     if not pm.is_registered(figures):
         pm.register(figures, name="ceg_calc.publish.charts")
-    from ceg_calc.publish.guard import register
+    from ceg_calc.publish.guard import PLUGIN, fitted_value_bytes, register
 
     register()  # limits on every connection, one log line per error, Content-Security-Policy
     from ceg_calc.publish import evidence as site_evidence
@@ -52,8 +52,9 @@ def datasette(root: Path, **settings):
         pm.register(site_evidence, name="ceg_calc.publish.evidence")
     build = Path(root) / BUILD
     db = build / DEFAULT_DB.name
-    return Datasette(immutables=[str(db)], inspect_data=inspect_data(db),
-                     metadata=json.loads((build / "metadata.json").read_text(encoding="utf-8")),
+    metadata = json.loads((build / "metadata.json").read_text(encoding="utf-8"))
+    metadata.setdefault("plugins", {})[PLUGIN] = {"value_bytes": fitted_value_bytes(db)}
+    return Datasette(immutables=[str(db)], inspect_data=inspect_data(db), metadata=metadata,
                      static_mounts=[("static", str(build / "static"))], settings={**SETTINGS, **settings})
 
 

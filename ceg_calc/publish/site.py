@@ -12,15 +12,16 @@ from contextlib import closing
 from pathlib import Path
 
 from ceg_calc.core.confine import confined_dir
-from ceg_calc.core.files import write_atomic
+from ceg_calc.core.files import make_dirs, output_folder, write_atomic
 from ceg_calc.core.versions import version_key
 from ceg_calc.derive.run import checked_tables
 from ceg_calc.derive.summary import headline
 from ceg_calc.package.descriptor import DataPackage
-from ceg_calc.publish.database import DEFAULT_DB, build_database, is_stale
+from ceg_calc.publish.database import DEFAULT_DB, build_database, inputs_digest, is_stale
 from ceg_calc.publish.parquet import write_parquet_tables
 
 BUILD = Path("build")
+STAMP = "site-inputs.txt"  # written last by a complete build: the inputs' SHA-256 it was built from
 SQL_TIME_LIMIT_MS = 1000
 MAX_RETURNED_ROWS = 1000
 SETTINGS = {"sql_time_limit_ms": SQL_TIME_LIMIT_MS, "max_returned_rows": MAX_RETURNED_ROWS,
@@ -178,26 +179,33 @@ def build_site(root: str | Path = ".", progress=None) -> Path:
 
     package = DataPackage(root)
     build = confined_dir(package.root, str(BUILD))
-    if progress:
-        progress("validating")
-    loaded = checked_tables(package.root, with_derived=True)  # once: the database and the summary use it
-    db = build_database(package.root, build / DEFAULT_DB.name, progress=progress,
-                        extra=_release_tables(package.root / "dist"), loaded=loaded)
-    with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as con:
-        first = con.execute("SELECT min(comparison_id) FROM comparisons").fetchone()[0]
-    tables = loaded.tables
-    summary = summary_html(tables["enhancement_summary"], headline(tables["enhancement_summary"]))
-    write_atomic(build / "metadata.json",
-                 json.dumps(metadata(package, db.stem, first, summary), indent=2, sort_keys=True) + "\n")
-    (build / "static").mkdir(exist_ok=True)
-    write_atomic(build / "static" / "ceg.css", CSS)
-    if progress:
-        progress("parquet")
-    write_parquet_tables(package, tables, build / "parquet")
+    with output_folder(build, "parquet", "static"):  # one build at a time; a killed one's temporaries go
+        (build / STAMP).unlink(missing_ok=True)  # until the last file is written, the site is stale
+        if progress:
+            progress("validating")
+        loaded = checked_tables(package.root, with_derived=True)  # once: the database and the summary use it
+        db = build_database(package.root, build / DEFAULT_DB.name, progress=progress,
+                            extra=_release_tables(package.root / "dist"), loaded=loaded)
+        with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as con:
+            first = con.execute("SELECT min(comparison_id) FROM comparisons").fetchone()[0]
+        tables = loaded.tables
+        summary = summary_html(tables["enhancement_summary"], headline(tables["enhancement_summary"]))
+        write_atomic(build / "metadata.json",
+                     json.dumps(metadata(package, db.stem, first, summary), indent=2, sort_keys=True) + "\n")
+        make_dirs(build / "static")
+        write_atomic(build / "static" / "ceg.css", CSS)
+        if progress:
+            progress("parquet")
+        write_parquet_tables(package, tables, build / "parquet")
+        write_atomic(build / STAMP, inputs_digest(package) + "\n")
     return db
 
 
 def site_is_stale(root: Path) -> bool:
+    """True unless the last build of ``root`` completed (its stamp is written last) from the
+    package's current inputs."""
     build = Path(root) / BUILD
-    return (is_stale(root, build / DEFAULT_DB.name) or not (build / "metadata.json").exists()
-            or not (build / "parquet").is_dir() or not (build / "static" / "ceg.css").exists())
+    stamp = build / STAMP
+    if is_stale(root, build / DEFAULT_DB.name) or not stamp.is_file() or stamp.is_symlink():
+        return True
+    return stamp.read_text(encoding="utf-8").strip() != inputs_digest(DataPackage(root))

@@ -6,7 +6,9 @@ Order of checks (a cell gets at most one problem, the first found):
 5. drift: every committed derived table (:data:`ceg_calc.derive.names.DERIVED_TABLES`) must equal a
    fresh derivation (:mod:`ceg_calc.derive.drift`), skipped when the fingerprint ``ceg derive``
    recorded still matches (:mod:`ceg_calc.derive.fingerprint`);
-6. with ``strict``, the findings of ``frictionless validate`` (:mod:`ceg_calc.gate.strict`).
+6. with ``strict``, the findings of ``frictionless validate`` (:mod:`ceg_calc.gate.strict`), run only
+   on what checks 1-5 accepted: a package the fast gate refuses never reaches Frictionless, nor does
+   a file over :data:`ceg_calc.gate.strict.MAX_FILE_BYTES`.
 
 Validation reads only; it never writes to ``data/``.
 """
@@ -31,7 +33,7 @@ def validate_package(root: str | Path = ".", strict: bool = False, drift: bool =
     root : str or Path
         Folder holding ``datapackage.json``.
     strict : bool
-        Also run Frictionless' own validation and merge its findings.
+        Also run Frictionless' own validation and merge its findings, once the fast gate passed.
     drift : bool
         Compare the committed derived tables with a fresh derivation. The derivation is skipped
         when the fingerprint ``ceg derive`` recorded matches the package's files and code
@@ -57,7 +59,7 @@ def validate_package(root: str | Path = ".", strict: bool = False, drift: bool =
     check_keys_and_rules(loaded)
     if drift and loaded.report.valid:
         loaded.report.extend(_drift(loaded, full=full_drift or strict))
-    if strict:
+    if strict and loaded.report.valid:
         from ceg_calc.gate.strict import frictionless_problems
 
         report = loaded.report
