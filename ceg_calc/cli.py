@@ -145,6 +145,18 @@ def summary(path, markdown):
 
 
 @cli.command()
+@click.argument("path", type=PACKAGE_DIR, default=".")
+@click.option("--format", "style", type=click.Choice(["bibtex", "apa", "cff"]), default="bibtex", show_default=True,
+              help="BibTeX entry, APA reference, or CITATION.cff as it stands.")
+def cite(path, style):
+    """Print how to cite this version of the package: authors, title, version, release page and
+    the release date of the version's CHANGELOG entry (the date CITATION.cff repeats)."""
+    from ceg_calc.publish.citation import citation
+
+    click.echo(run(citation, path, style), nl=False)
+
+
+@cli.command()
 @click.argument("names", nargs=-1, required=True, metavar="NAME... | all")
 @click.option("--path", type=PACKAGE_DIR, default=".", help="Package folder.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when data/ differs from what the import writes.")
