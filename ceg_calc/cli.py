@@ -114,8 +114,11 @@ def serve(path, port, host, cache):
     root = Path(path)
     if run(site_is_stale, root):
         run(build_site, root, progress=_progress)
-    click.echo(f"serving http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    serve_site(root, port, host, cache=cache)
+    def ready():
+        click.echo(f"\nThe dataset is served at http://{host}:{port}/ -- Ctrl-C to stop; "
+                   "run `make test` in another terminal.\n", err=True)
+
+    serve_site(root, port, host, cache=cache, ready=ready)
 
 
 @cli.command()

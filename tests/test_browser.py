@@ -32,7 +32,7 @@ def _require_chromium():
     # Skipped, never failed, where no browser is installed (CI included): `make test` installs nothing.
     if not CHROMIUM or not Path(CHROMIUM).exists():
         pytest.skip("no headless Chromium on this machine (chromium, chromium-browser or google-chrome on PATH, "
-                    "or $CHROMIUM); .ci/run and the GitHub workflow install it before `make test`")
+                    "or $CHROMIUM); install Debian's chromium and chromium-driver to run it (CI installs them)")
 
 
 def _free_port() -> int:
@@ -136,7 +136,8 @@ class WebDriver:
 def webdriver(tmp_path):
     _require_chromium()
     if not Path(CHROMEDRIVER).exists():
-        pytest.skip("no ChromeDriver on this machine (chromedriver on PATH); .ci/run and the GitHub workflow install it before `make test`")
+        pytest.skip("no ChromeDriver on this machine (chromedriver on PATH); install Debian's chromium-driver "
+                    "to run it (CI installs it)")
     port = _free_port()
     proc = subprocess.Popen([CHROMEDRIVER, f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):

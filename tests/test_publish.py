@@ -307,6 +307,11 @@ def test_ceg_serve_answers_on_loopback(built, tmp_path, options, cache):
                 assert response.status == 200 and b"benchmark_scores" in response.read()
                 seen.append(response.headers.get("x-ceg-cache"))
         assert seen == cache
+        # once it listens, the server says where, how to stop it and where the tests run
+        said = (tmp_path / "server.log").read_text(encoding="utf-8")
+        assert (f"The dataset is served at http://127.0.0.1:{port}/ -- Ctrl-C to stop; run `make test` in another "
+                "terminal.") in said
+        assert said.index("Uvicorn running on") < said.index("The dataset is served at")
     finally:
         server.terminate()
         server.wait(timeout=10)
