@@ -40,6 +40,7 @@ def test_bibtex_has_a_real_key_naming_the_version():
     assert f"version = {{{cff['version']}}}" in text
     assert f"url = {{{cff['repository-code']}/releases/tag/v{cff['version']}}}" in text
     assert f"date = {{{cff['date-released']}}}" in text
+    assert "author = {{CEG dataset maintainers}}" in text  # a body, not family "maintainers"
     assert text.count("{") == text.count("}")
 
 
@@ -67,7 +68,7 @@ def test_a_hand_made_project_is_cited_from_its_changelog_date(tmp_path):
 
     text = citation(_project(tmp_path, "## 1.2.3 (2024-05-01)"), "bibtex")
     assert text.startswith("@misc{data-set-2024-v1.2.3,\n")
-    assert "author = {A \\& B}" in text and "month = {5}" in text
+    assert "author = {{A \\& B}}" in text and "title = {{T}}" in text and "month = {5}" in text
 
 
 @pytest.mark.parametrize("heading, released, message", [

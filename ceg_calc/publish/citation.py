@@ -140,6 +140,14 @@ def _authors(cff: dict) -> list[str]:
             for a in cff.get("authors", [])]
 
 
+def _bib_authors(cff: dict) -> str:
+    """BibTeX ``author``: a body (``name``) braced whole, so it is not read as family and given names."""
+    names = [("{" + _bib_escape(a["name"]) + "}") if a.get("name") else
+             _bib_escape(", ".join(p for p in (a.get("family-names"), a.get("given-names")) if p))
+             for a in cff.get("authors", [])]
+    return "{" + " and ".join(names) + "}"
+
+
 def bibtex_key(cff: dict, date: str) -> str:
     """A BibTeX key naming the dataset, its year and version, e.g. ``ceg-dataset-2026-v0.1.0``."""
     name = cff.get("repository-code", "").rstrip("/").rsplit("/", 1)[-1] or "ceg-dataset"
@@ -163,7 +171,7 @@ def citation(root: Path, style: str = "bibtex") -> str:
     authors, title = _authors(cff), " ".join(str(cff.get("title", "")).split())
     if style == "apa":
         return (f"{', '.join(authors)}. ({date[:4]}). {title} (Version {version}) [Data set]. {url}\n")
-    fields = {"author": " and ".join("{" + _bib_escape(a) + "}" for a in authors), "title": "{" + _bib_escape(title) + "}",
+    fields = {"author": _bib_authors(cff), "title": "{{" + _bib_escape(title) + "}}",
               "year": date[:4], "month": str(int(date[5:7])), "date": date, "version": version,
               "publisher": "GitHub", "url": url, "note": f"Version {version}, released {date}",
               "howpublished": r"\url{" + url + "}", "license": str(cff.get("license", ""))}
