@@ -103,7 +103,7 @@ def test_every_enhancement_id_and_the_index_link_to_the_enhancement_page(built):
     index = _get(built, "/").text
     assert index.index('id="enhancement-summary"') < index.index(href)
     for path in ("/ceg/ceg_estimates", "/ceg/comparisons", "/ceg/costs", "/ceg/benchmark_scores",
-                 "/ceg/published_estimates"):
+                 "/ceg/published_estimates", "/ceg/enhancements", "/ceg/enhancements/toy-tuning"):
         assert href in _get(built, path).text, path
 
 

@@ -296,13 +296,21 @@ def dashboards(default_comparison: str | None, summary_columns=(), default_enhan
 
 
 @hookimpl
-def render_cell(value, column, database):
+def render_cell(value, column, table, database, row):
     """A ``comparison_id`` cell (of a table, view or query) links to the comparison's row and to its
     chart, an ``enhancement_id`` cell to the enhancement's row and to its page. Datasette shows the
     primary key of ``comparisons`` and ``enhancements`` itself as the link to the row, whose page
-    then carries the chart or page link."""
+    then carries the chart or page link; on the ``enhancements`` table the name links to the page."""
     if isinstance(value, dict):  # a foreign key Datasette expanded: {"value": ..., "label": ...}
         value = value.get("value")
+    if table == "enhancements" and column == "name" and database == DB and isinstance(value, str):
+        from markupsafe import Markup
+
+        from ceg_calc.publish.enhancement import page_url
+
+        key = row["enhancement_id"] if row is not None and "enhancement_id" in row.keys() else None
+        if isinstance(key, str):
+            return Markup(f'<a href="{html.escape(page_url(key))}">{html.escape(value)}</a>')
     if column not in ("comparison_id", "enhancement_id") or database != DB or not isinstance(value, str):
         return None
     from markupsafe import Markup
