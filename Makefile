@@ -11,6 +11,7 @@ PORT   ?= 8001
 .PHONY: install validate derive build serve test bench data release clean check-fresh
 
 $(STAMP): pyproject.toml
+	@echo "installing the package and its dependencies into $(VENV) (first run: about a minute)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
@@ -34,6 +35,7 @@ build: install
 serve: install
 	$(BIN)/ceg derive --if-stale
 	$(BIN)/ceg validate
+	@echo "building and starting the site on http://127.0.0.1:$(PORT)/ (it says when it is ready)"
 	$(BIN)/ceg serve --port $(PORT)
 
 # Re-import the model and compute rows that come from the snapshots in data/raw/ (hand-added rows are kept).
@@ -59,6 +61,7 @@ test: install $(CFF)/bin/cffconvert
 	$(BIN)/lint-imports
 	$(BOUND) $(BIN)/frictionless validate datapackage.json
 	$(CFF)/bin/cffconvert --validate -i CITATION.cff
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || echo "no Chromium here: the browser tests will be skipped (to run them: apt-get install chromium chromium-driver, as root)"
 	$(BIN)/python -m pytest
 
 bench: install

@@ -114,8 +114,11 @@ def serve(path, port, host, cache):
     root = Path(path)
     if run(site_is_stale, root):
         run(build_site, root, progress=_progress)
-    click.echo(f"serving http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    serve_site(root, port, host, cache=cache)
+    def ready():
+        click.echo(f"\nThe dataset is served at http://{host}:{port}/ -- Ctrl-C to stop; "
+                   "run `make test` in another terminal.\n", err=True)
+
+    serve_site(root, port, host, cache=cache, ready=ready)
 
 
 @cli.command()
@@ -142,6 +145,18 @@ def summary(path, markdown):
     from ceg_calc.verbs.summary import summarise
 
     click.echo(run(summarise, path, markdown=markdown))
+
+
+@cli.command()
+@click.argument("path", type=PACKAGE_DIR, default=".")
+@click.option("--format", "style", type=click.Choice(["bibtex", "apa", "cff"]), default="bibtex", show_default=True,
+              help="BibTeX entry, APA reference, or CITATION.cff as it stands.")
+def cite(path, style):
+    """Print how to cite this version of the package: authors, title, version, release page and
+    the release date of the version's CHANGELOG entry (the date CITATION.cff repeats)."""
+    from ceg_calc.publish.citation import citation
+
+    click.echo(run(citation, path, style), nl=False)
 
 
 @cli.command()

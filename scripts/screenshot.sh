@@ -1,5 +1,5 @@
 #!/bin/sh
-# Refresh docs/screenshot.png: serve the package, open its charts page in headless Chromium.
+# Refresh docs/screenshot.png: serve the package, open one enhancement's page in headless Chromium.
 set -e
 PORT=${PORT:-8021}
 .venv/bin/ceg serve --port "$PORT" >/dev/null 2>&1 &
@@ -10,5 +10,5 @@ PROFILE=$(mktemp -d)
 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync \
   --user-data-dir="$PROFILE" --virtual-time-budget=10000 --window-size=1280,1000 \
-  --screenshot=docs/screenshot.png "http://127.0.0.1:$PORT/-/dashboards/ceg" 2>/dev/null
+  --screenshot=docs/screenshot.png "http://127.0.0.1:$PORT/-/dashboards/enhancement?enhancement_id=${ENHANCEMENT:-chain-of-thought}" 2>/dev/null
 rm -rf "$PROFILE"

@@ -63,3 +63,17 @@ def make_package(tmp_path):
         target.mkdir()
         return assemble(target, *overlays)
     return make
+
+
+BROWSER_HINT = ("The browser tests were skipped: they need headless Chromium and ChromeDriver. On Debian or Ubuntu, "
+                "as root: apt-get update && apt-get install -y chromium chromium-driver (or point $CHROMIUM at a "
+                "Chromium binary), then run `make test` again.")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how to run the browser tests when they were skipped for want of Chromium."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if any("test_browser.py" in str(getattr(report, "nodeid", "")) or "test_browser.py" in str(report.longrepr)
+           for report in skipped):
+        terminalreporter.write_sep("-", "browser tests skipped")
+        terminalreporter.write_line(BROWSER_HINT)

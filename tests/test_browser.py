@@ -32,7 +32,7 @@ def _require_chromium():
     # Skipped, never failed, where no browser is installed (CI included): `make test` installs nothing.
     if not CHROMIUM or not Path(CHROMIUM).exists():
         pytest.skip("no headless Chromium on this machine (chromium, chromium-browser or google-chrome on PATH, "
-                    "or $CHROMIUM); .ci/run and the GitHub workflow install it before `make test`")
+                    "or $CHROMIUM); install Debian's chromium and chromium-driver to run it (CI installs them)")
 
 
 def _free_port() -> int:
@@ -136,7 +136,8 @@ class WebDriver:
 def webdriver(tmp_path):
     _require_chromium()
     if not Path(CHROMEDRIVER).exists():
-        pytest.skip("no ChromeDriver on this machine (chromedriver on PATH); .ci/run and the GitHub workflow install it before `make test`")
+        pytest.skip("no ChromeDriver on this machine (chromedriver on PATH); install Debian's chromium-driver "
+                    "to run it (CI installs it)")
     port = _free_port()
     proc = subprocess.Popen([CHROMEDRIVER, f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
@@ -175,3 +176,56 @@ def test_clicking_a_point_opens_its_row(server, webdriver):
         time.sleep(0.1)
     assert webdriver("GET", "/url") == url + "/ceg/benchmark_scores/s3"
     assert "toy-100b" in webdriver("GET", "/source")
+
+
+def _script(webdriver, script: str, *args):
+    return webdriver("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+
+def _wait_text(webdriver, css: str, needle: str, seconds: float = 20) -> str:
+    text = ""
+    for _ in range(int(seconds * 10)):
+        found = webdriver("POST", "/elements", {"using": "css selector", "value": css})
+        text = " ".join(webdriver("GET", f"/element/{f[ELEMENT]}/text") for f in found)
+        if needle in text:
+            return text
+        time.sleep(0.1)
+    pytest.fail(f"{css} never showed {needle!r} (last: {text[:300]!r})")
+
+
+def test_an_enhancement_page_opens_from_the_index(server, webdriver):
+    """From the index's summary to the enhancement's page: headline figure, chart and costs."""
+    url, _ = server
+    webdriver("POST", "/url", {"url": url + "/"})
+    [link] = webdriver.wait_for('#enhancement-summary ~ table a[href="/-/dashboards/enhancement?enhancement_id=toy-tuning"]')
+    webdriver("POST", f"/element/{link}/click", {})
+    for _ in range(100):
+        if "/-/dashboards/enhancement?enhancement_id=toy-tuning" in webdriver("GET", "/url"):
+            break
+        time.sleep(0.1)
+    assert webdriver("GET", "/url") == url + "/-/dashboards/enhancement?enhancement_id=toy-tuning"
+    # the fixture's headline: median robust point 31.3097 over one cell, quartiles equal to it
+    headline = _wait_text(webdriver, "#chart-headline table", "31.3")
+    assert "headline CEG (median_ceg)" in headline and "31.3 – 31.3" in headline
+    points = webdriver.wait_for('#chart-ceg-vs-compute path[aria-roledescription="point"]')
+    labels = [webdriver("GET", f"/element/{p}/attribute/aria-label") for p in points]
+    assert len(labels) == 2 and any("comparison: toy-tuning-math;" in label and "CEG: 31.3" in label and
+                                    "evidence: robust-point" in label for label in labels), labels
+    costs = _wait_text(webdriver, "#chart-costs table", "toy-tuning-flop")
+    assert "toy-tuning-pfsd" in costs and "finetune-compute" in costs and "petaflop/s-day" in costs
+    assert "toy-tuning-math" in _wait_text(webdriver, "#chart-stated table", "30")
+
+
+def test_the_first_estimate_row_shows_its_ceg_in_a_1280x900_window(server, webdriver):
+    url, _ = server
+    webdriver("POST", "/window/rect", {"width": 1280, "height": 900})
+    webdriver("POST", "/url", {"url": url + "/ceg/ceg_estimates"})
+    [cell] = webdriver.wait_for("table.rows-and-columns tbody tr:first-child td.col-ceg")
+    assert webdriver("GET", f"/element/{cell}/text") == "31.3097"  # the robust point with the largest CEG
+    rect = webdriver("GET", f"/element/{cell}/rect")
+    width, height = _script(webdriver, "return [window.innerWidth, window.innerHeight];")
+    assert width <= 1280 and height <= 900
+    assert 0 <= rect["x"] and rect["x"] + rect["width"] <= width, (rect, width)
+    assert 0 <= rect["y"] and rect["y"] + rect["height"] <= height, (rect, height)
+    row = webdriver.wait_for("table.rows-and-columns tbody tr:first-child")[0]
+    assert webdriver("GET", f"/element/{row}/rect")["height"] < 40  # one line per row

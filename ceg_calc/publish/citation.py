@@ -106,3 +106,75 @@ def dated_changelog(text: str, version: str, date: str, lines: list[str]) -> str
         return text
     body += "\n" + "\n".join(missing)
     return text[:start] + body + ("\n\n" + text[end:] if following else "\n")
+
+
+CITE_FORMATS = ("bibtex", "apa", "cff")
+
+
+def citation_date(root: Path, cff: dict | None = None) -> str:
+    """The release date of the package's version: its CHANGELOG heading ``## X.Y.Z (YYYY-MM-DD)``,
+    the one place a date is written (``ceg release`` copies it into ``CITATION.cff``).
+
+    Raises
+    ------
+    CegError
+        When the CHANGELOG has no dated entry for the version, or ``CITATION.cff``'s
+        ``date-released`` says another date.
+    """
+    cff = read_cff(root) if cff is None else cff
+    version = str(cff.get("version", ""))
+    path = Path(root) / "CHANGELOG.md"
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    date = changelog_date(text, version)
+    if date is None:
+        raise CegError(f"CHANGELOG.md has no dated entry '## {version} (YYYY-MM-DD)': the version is not "
+                       "released yet, so there is no date to cite")
+    stated = str(cff.get("date-released", ""))
+    if stated and stated != date:
+        raise CegError(f"CITATION.cff: date-released {stated} disagrees with CHANGELOG.md's '## {version} ({date})'")
+    return date
+
+
+def _authors(cff: dict) -> list[str]:
+    return [a.get("name") or ", ".join(p for p in (a.get("family-names"), a.get("given-names")) if p)
+            for a in cff.get("authors", [])]
+
+
+def _bib_authors(cff: dict) -> str:
+    """BibTeX ``author``: a body (``name``) braced whole, so it is not read as family and given names."""
+    names = [("{" + _bib_escape(a["name"]) + "}") if a.get("name") else
+             _bib_escape(", ".join(p for p in (a.get("family-names"), a.get("given-names")) if p))
+             for a in cff.get("authors", [])]
+    return "{" + " and ".join(names) + "}"
+
+
+def bibtex_key(cff: dict, date: str) -> str:
+    """A BibTeX key naming the dataset, its year and version, e.g. ``ceg-dataset-2026-v0.1.0``."""
+    name = cff.get("repository-code", "").rstrip("/").rsplit("/", 1)[-1] or "ceg-dataset"
+    return re.sub(r"[^A-Za-z0-9.:_-]", "-", f"{name}-{date[:4]}-v{cff.get('version', '')}")
+
+
+def _bib_escape(text: str) -> str:
+    return re.sub(r"([&%$#_{}])", r"\\\1", " ".join(str(text).split()))
+
+
+def citation(root: Path, style: str = "bibtex") -> str:
+    """How to cite the package's current version in ``style`` (:data:`CITE_FORMATS`): a BibTeX
+    ``@misc`` entry, an APA reference, or ``CITATION.cff`` itself; with the version, its release page
+    (``url``) and date (:func:`citation_date`). Needs no tool beyond this package."""
+    if style not in CITE_FORMATS:
+        raise CegError(f"citation format {style!r}: expected one of {', '.join(CITE_FORMATS)}")
+    if style == "cff":
+        return (Path(root) / "CITATION.cff").read_text(encoding="utf-8")
+    cff = read_cff(root)
+    date, version, url = citation_date(root, cff), str(cff.get("version", "")), str(cff.get("url", ""))
+    authors, title = _authors(cff), " ".join(str(cff.get("title", "")).split())
+    if style == "apa":
+        return (f"{', '.join(authors)}. ({date[:4]}). {title} (Version {version}) [Data set]. {url}\n")
+    fields = {"author": _bib_authors(cff), "title": "{{" + _bib_escape(title) + "}}",
+              "year": date[:4], "month": str(int(date[5:7])), "date": date, "version": version,
+              "publisher": "GitHub", "url": url, "note": f"Version {version}, released {date}",
+              "howpublished": r"\url{" + url + "}", "license": str(cff.get("license", ""))}
+    body = ",\n".join(f"  {name} = {value if name in ('author', 'title') else '{' + value + '}'}"
+                      for name, value in fields.items() if value)
+    return f"@misc{{{bibtex_key(cff, date)},\n{body}\n}}\n"

@@ -25,6 +25,11 @@ from ceg_calc.core.files import cannot_write, fault_point, make_dirs, temporary_
 from ceg_calc.gate.checks import read_valid_tables
 
 DEFAULT_DB = Path("build") / "ceg.db"
+# Columns a table's SQLite copy (and so its Datasette page) shows first, before the rest in schema
+# order; the CSV keeps the schema's order. ceg_estimates: what a row is, how far to trust it, its
+# value with the interval and its effective compute, visible without scrolling.
+FIRST_COLUMNS = {"ceg_estimates": ("comparison_id", "enhanced_model_id", "evidence", "ceg", "ceg_low", "ceg_high",
+                                   "effective_compute_flop", "enhancement_id", "benchmark_id")}
 
 VIEWS = {
     "ceg_by_category": """
@@ -65,10 +70,17 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def table_fields(resource) -> list:
+    """The resource's fields in the order of its SQLite table: :data:`FIRST_COLUMNS` first."""
+    first = [c for c in FIRST_COLUMNS.get(resource.name, ()) if c in resource.field_names]
+    by_name = {f.name: f for f in resource.fields}
+    return [by_name[c] for c in first] + [f for f in resource.fields if f.name not in first]
+
+
 def create_table_sql(resource) -> str:
     """``CREATE TABLE`` statement for one resource, from its Table Schema."""
     lines = []
-    for field in resource.fields:
+    for field in table_fields(resource):
         line = f"{_quote(field.name)} {field_type(field.type).sql}"
         if field.required:
             line += " NOT NULL"
@@ -169,7 +181,7 @@ def build_database(root: str | Path = ".", db_path: str | Path | None = None, pr
             for name, resource in package.resources.items():
                 frame = loaded.tables[name]
                 say(f"loading {name} ({len(frame):,} rows)")
-                columns = [sql_values(frame[f.name], f.type) for f in resource.fields]
+                columns = [sql_values(frame[f.name], f.type) for f in table_fields(resource)]
                 marks = ", ".join("?" * len(columns))
                 con.executemany(f"INSERT INTO {_quote(name)} VALUES ({marks})", zip(*columns))
             say("indexing")

@@ -148,10 +148,19 @@ class ResponseCache:
             self.size -= self.entry_bytes(old_key, *old)
 
 
-def serve_site(root: Path, port: int, host: str = "127.0.0.1", cache: bool = True) -> None:
+def serve_site(root: Path, port: int, host: str = "127.0.0.1", cache: bool = True, ready=None) -> None:
     """Serve the built site read-only with uvicorn until interrupted, behind a
-    :class:`ResponseCache` unless ``cache`` is false."""
+    :class:`ResponseCache` unless ``cache`` is false; ``ready()`` is called once it listens."""
     import uvicorn
 
     app = datasette(root).app()
-    uvicorn.run(ResponseCache(app) if cache else app, host=host, port=port, log_level="info", lifespan="on")
+    server = uvicorn.Server(uvicorn.Config(ResponseCache(app) if cache else app, host=host, port=port,
+                                           log_level="info", lifespan="on"))
+    startup = server.startup
+
+    async def started(sockets=None):
+        await startup(sockets=sockets)
+        if server.started and ready:
+            ready()
+    server.startup = started
+    server.run()

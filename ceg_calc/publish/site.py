@@ -24,9 +24,10 @@ BUILD = Path("build")
 STAMP = "site-inputs.txt"  # written last by a complete build: the inputs' SHA-256 it was built from
 SQL_TIME_LIMIT_MS = 1000
 MAX_RETURNED_ROWS = 1000
+TRUNCATE_CELLS = 60  # characters of a long cell shown on table pages (the row page shows all)
 SETTINGS = {"sql_time_limit_ms": SQL_TIME_LIMIT_MS, "max_returned_rows": MAX_RETURNED_ROWS,
             # facets are configured per table; suggesting more costs a query per column on every page
-            "suggest_facets": False}
+            "suggest_facets": False, "truncate_cells_html": TRUNCATE_CELLS}
 
 LABELS = {"sources": "title", "models": "name", "benchmarks": "name", "enhancements": "name",
           "settings": "description"}
@@ -43,9 +44,11 @@ FACETS = {
     "published_estimates": ["form", "second_hand"],
 }
 CHARTS_HTML = ('Interactive charts (hover a point for its values, click it for its row): '
-               '<a href="/-/dashboards/ceg">CEG against fine-tuning cost, and effective compute against the '
-               'thresholds</a>; <a href="/-/dashboards/comparison">one comparison</a> (every '
-               '<code>comparison_id</code> links to its chart).')
+               '<a href="/-/dashboards/ceg">CEG against fine-tuning cost, scale and release date, and effective '
+               'compute against the thresholds</a> (choose an enhancement or benchmark); '
+               '<a href="/-/dashboards/comparison">one comparison</a> (every <code>comparison_id</code> links to its '
+               'chart); <a href="/-/dashboards/enhancement">one enhancement</a> (every <code>enhancement_id</code> '
+               'links to its page).')
 SORT_DESC = {"models": "release_date", "sources": "year"}
 SORT = {"ceg_estimates": "evidence_order"}  # robust rows first, then larger CEG (see the schema)
 
@@ -108,11 +111,13 @@ def web_link(value) -> str:
 
 
 def metadata(package: DataPackage, db_name: str = "ceg", default_comparison: str | None = None,
-             summary_html: str = "") -> dict:
+             summary_html: str = "", default_enhancement: str | None = None) -> dict:
     """Datasette metadata: titles, licence, sources, table and column descriptions, facets, queries,
-    the interactive charts (``default_comparison`` is the one the comparison chart opens on), and
-    ``summary_html`` (the enhancement summary), which leads the index page above the charts."""
+    search, the interactive charts (``default_comparison`` and ``default_enhancement`` are those the
+    comparison and enhancement pages open on), and ``summary_html`` (the enhancement summary), which
+    leads the index page above the charts."""
     from ceg_calc.publish.charts import dashboards
+    from ceg_calc.publish.search import indexed_columns, search_form, search_query, table_metadata
 
     d = package.descriptor
     licence = (d.get("licenses") or [{}])[0]
@@ -130,25 +135,35 @@ def metadata(package: DataPackage, db_name: str = "ceg", default_comparison: str
         if name in SORT:
             entry["sort"] = SORT[name]
         tables[name] = entry
+    searched = indexed_columns(package)
+    for name, entry in table_metadata(searched).items():
+        tables[name].update(entry)
+    summary_columns = (package.resources["enhancement_summary"].field_names
+                       if "enhancement_summary" in package.resources else [])
     return {
         "title": d.get("title", package.name if hasattr(package, "name") else "CEG dataset"),
         "description_html": f"<p>{html.escape(d.get('description', ''))}</p>"
-                            f"<p>Version {html.escape(str(d.get('version', '')))}.</p>{summary_html}"
+                            f"<p>Version {html.escape(str(d.get('version', '')))}.</p>{search_form()}{summary_html}"
                             f"<p>{CHARTS_HTML}</p>",
         "extra_css_urls": ["/static/ceg.css"],
         "license": licence.get("title") or licence.get("name", ""),
         "license_url": web_link(licence.get("path")),
         "source": source.get("title", ""),
         "source_url": web_link(source.get("path")),
-        "databases": {db_name: {"tables": tables, "queries": QUERIES}},
-        "plugins": {"datasette-dashboards": dashboards(default_comparison)},
+        "databases": {db_name: {"tables": tables, "queries": {**QUERIES, "search": search_query(searched)}}},
+        "plugins": {"datasette-dashboards": dashboards(default_comparison, summary_columns, default_enhancement)},
     }
 
 
-def _release_tables(dist: Path):
-    """A function loading the row-level diffs of past releases (dist/diff-*.json) into
-    ``releases`` and ``row_changes``, for :func:`build_database`'s ``extra`` hook."""
-    return lambda con: _load_releases(con, dist)
+def _extra_tables(package: DataPackage):
+    """A function adding, for :func:`build_database`'s ``extra`` hook, the row-level diffs of past
+    releases (dist/diff-*.json: ``releases``, ``row_changes``) and the full-text search indexes."""
+    from ceg_calc.publish.search import build_search, indexed_columns
+
+    def extra(con):
+        _load_releases(con, package.root / "dist")
+        build_search(con, indexed_columns(package))
+    return extra
 
 
 def _load_releases(con: sqlite3.Connection, dist: Path) -> None:
@@ -185,13 +200,18 @@ def build_site(root: str | Path = ".", progress=None) -> Path:
             progress("validating")
         loaded = checked_tables(package.root, with_derived=True)  # once: the database and the summary use it
         db = build_database(package.root, build / DEFAULT_DB.name, progress=progress,
-                            extra=_release_tables(package.root / "dist"), loaded=loaded)
+                            extra=_extra_tables(package), loaded=loaded)
         with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as con:
             first = con.execute("SELECT min(comparison_id) FROM comparisons").fetchone()[0]
+            # the enhancement page opens on the enhancement with the most robust rows
+            enhancement = (con.execute("SELECT enhancement_id FROM ceg_estimates GROUP BY enhancement_id ORDER BY "
+                                       "sum(evidence IN ('robust-point', 'robust-bound')) DESC, enhancement_id LIMIT 1")
+                           .fetchone() or [None])[0]
         tables = loaded.tables
         summary = summary_html(tables["enhancement_summary"], headline(tables["enhancement_summary"]))
         write_atomic(build / "metadata.json",
-                     json.dumps(metadata(package, db.stem, first, summary), indent=2, sort_keys=True) + "\n")
+                     json.dumps(metadata(package, db.stem, first, summary, enhancement), indent=2,
+                                sort_keys=True) + "\n")
         make_dirs(build / "static")
         write_atomic(build / "static" / "ceg.css", CSS)
         if progress:
