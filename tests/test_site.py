@@ -45,10 +45,13 @@ def test_the_enhancement_page_answers_what_it_gives_how_sure_and_what_it_costs(b
     page = _get(built, page_url("toy-tuning"))
     assert page.status_code == 200 and 'id="chart-headline"' in page.text and 'id="chart-costs"' in page.text
     [headline] = _chart(built, "enhancement", "headline", enhancement_id="toy-tuning")
-    # the fixture's enhancement_summary: median of one robust point 31.3097, quartiles equal to it
-    assert headline["headline CEG (median_ceg)"] == "31.3"
-    assert headline["interval (ceg_q1 – ceg_q3)"] == "31.3 – 31.3"
-    assert headline["cells (robust_points)"] == "1" and headline["strongest (largest_lower_bound)"] == "9.9"
+    # the fixture's enhancement_summary (method 4): one benchmark x baseline-family cell holding a
+    # robust point 31.3097 and a robust bound 9.90099, whose value is their median
+    # (31.3097 + 9.90099) / 2 = 20.6053; the strongest single figure is the point (largest 5th
+    # percentile, 5.948)
+    assert headline["headline CEG (representative_ceg)"] == "20.6"
+    assert headline["interval (representative_ceg_low – representative_ceg_high)"] == "20.6 – 20.6"
+    assert headline["cells (cells)"] == "1" and headline["strongest (strongest_ceg)"] == "31.3"
     evidence = {r["evidence"]: r["rows"] for r in _chart(built, "enhancement", "evidence", enhancement_id="toy-tuning")}
     assert evidence == {"robust-point": 1, "robust-bound": 1}
     points = _chart(built, "enhancement", "ceg-vs-compute", enhancement_id="toy-tuning")
