@@ -229,3 +229,19 @@ def test_readme_quotes_the_share_summary():
                "reasoning training": "reasoning-training"}[enhancement]
         assert shown == _pct(s.loc[("enhancement", key), "median_share"]) and \
             s.loc[("enhancement", key), "median_share"] > 0.01
+
+
+def test_the_legacy_threshold_flags_agree_with_the_thresholds_table():
+    from ceg_calc.derive.names import EU_AI_ACT_FLOP, US_EO_14110_FLOP
+
+    t = table("thresholds").set_index("threshold_id")
+    assert t.loc["eu-aia-art51-2", "value"] == EU_AI_ACT_FLOP and t.loc["us-eo14110-4-2b-i", "value"] == US_EO_14110_FLOP
+    a = table("threshold_assessments")
+    a = a[a["subject"] == "enhanced-row"].set_index("subject_id")
+    e = table("ceg_estimates")
+    e = e[e["ceg"].notna()]
+    e.index = e["comparison_id"] + "/" + e["enhanced_model_id"]
+    through = a["crossed_only_through_enhancement"].fillna("").str.split()
+    for flag, threshold_id in (("crosses_eu_1e25", "eu-aia-art51-2"), ("crosses_us_1e26", "us-eo14110-4-2b-i")):
+        from_table = through.map(lambda ids, t=threshold_id: t in ids)
+        assert (e[flag].fillna(False).astype(bool) == from_table.reindex(e.index)).all(), flag
