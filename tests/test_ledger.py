@@ -53,7 +53,7 @@ def test_cumulative_by_hand():
     out = cumulative_compute(tables).set_index(["model_id", "source_id"])
     t = out.loc[("t", "s")]
     assert t["finetune_share"] == pytest.approx(0.015) and t["share_basis"] == "gpu-hours"
-    assert t["share_form"] == "approximate" and t["base_compute_flop"] is None or pd.isna(t["base_compute_flop"])
+    assert t["share_form"] == "approximate" and pd.isna(t["base_compute_flop"]) and pd.isna(t["cumulative_flop"])
     assert t["release_year"] == 2024 and t["counted"] and t["stages"] == "rl sft"
     u = out.loc[("u", "d")]
     assert u["base_compute_ref"] == "compute_estimates:c.d"  # the same source's estimate, not the preferred one
@@ -245,3 +245,17 @@ def test_the_legacy_threshold_flags_agree_with_the_thresholds_table():
     for flag, threshold_id in (("crosses_eu_1e25", "eu-aia-art51-2"), ("crosses_us_1e26", "us-eo14110-4-2b-i")):
         from_table = through.map(lambda ids, t=threshold_id: t in ids)
         assert (e[flag].fillna(False).astype(bool) == from_table.reindex(e.index)).all(), flag
+
+
+def test_the_ledger_import_names_an_unmapped_base_model():
+    from ceg_calc.ingest.epoch import load_epoch
+    from ceg_calc.ingest.epoch_ledger import process_ledger
+    from ceg_calc.ingest.save import IngestError
+
+    epoch = load_epoch(REPO)
+    ledger, models = process_ledger(epoch)
+    assert ledger["ledger_id"].is_unique and set(ledger["basis"]) == {"database"}
+    assert (ledger["stage"] == "fine-tuning").sum() == 43
+    epoch.loc[epoch["Model"] == "LIMA", "Base model"] = "Some other model"
+    with pytest.raises(IngestError, match=r"all_ai_models.csv: row 'LIMA' names base model 'Some other model'"):
+        process_ledger(epoch)
