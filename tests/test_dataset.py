@@ -42,8 +42,8 @@ def test_conflicting_sources_are_both_kept():
     assert score("minerva-540b", "gsm8k", "minerva-eval-single", "touvron2023-llama") == 68.5
     assert score("minerva-540b", "gsm8k", "few-shot-cot-greedy", "shao2024-deepseekmath") == 58.8
     assert derived("minerva.gsm8k.deepseekmath", "minerva-540b").enhanced_score == 58.8
-    costs = table("costs").set_index("cost_id")
-    assert costs.loc["instructgpt.ppo-175b", "value"] == 60 and costs.loc["instructgpt.survey-fraction", "value"] == 0.3
+    costs, ledger = table("costs").set_index("cost_id"), table("compute_ledger").set_index("ledger_id")
+    assert ledger.loc["text-davinci-002.ouyang-ppo", "raw_value"] == 60 and costs.loc["instructgpt.survey-fraction", "value"] == 0.3
 
 
 @pytest.mark.parametrize("estimate_id, epoch_row, confidence", [

@@ -79,8 +79,13 @@ def test_r1_compute_is_v3_plus_its_fine_tuning():
     c = table("compute_estimates").set_index("estimate_id")
     assert c.loc["deepseek-r1.epoch", "training_compute_flop"] == pytest.approx(4.56e24 + 6.1e23, rel=1e-3)
     assert c.loc["deepseek-r1.epoch", "method"] == "base-plus-finetune"
+    # the fraction used: the report's own Table 7 (147K H800 GPU-hours) over DeepSeek-V3-Base's 2,664K + 119K
     row = derived("reasoning-training.deepseek-v3.gpqa-diamond", "deepseek-r1")
-    assert row.finetune_fraction == pytest.approx(6.1e23 / 4.56e24, rel=1e-4)
+    assert row.finetune_fraction == pytest.approx(147e3 / 2783e3, rel=1e-4)
+    # Epoch AI's share stays beside it in cumulative_compute
+    cumulative = table("cumulative_compute").set_index(["model_id", "source_id"])
+    assert cumulative.loc[("deepseek-r1", "epoch2025-ai-models"), "finetune_share"] == pytest.approx(6.1e23 / 4.56e24,
+                                                                                                      rel=1e-4)
 
 
 def test_single_point_comparisons_say_why_no_ceg_follows():

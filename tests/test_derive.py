@@ -87,7 +87,7 @@ def test_combined_comparison_shows_the_product_of_its_parts(valid_package):
 
 def test_finetune_fraction_from_stated_compute(valid_package):
     # 1e19 + 0.1 petaflop/s-day (8.64e18) of fine-tuning against 1e21 of pre-training
-    append(valid_package, "costs", "toy-base,toy-tuning,toy-1b-tuned,pretraining-compute,1e21,FLOP,point,false,paper-a,Sec. 4,")
+    append(valid_package, "costs", "toy-base,toy-tuning,toy-1b-tuned,,,pretraining-compute,1e21,FLOP,point,false,paper-a,Sec. 4,")
     derive_package(valid_package)
     row = rows(valid_package)[("toy-tuning-math", "toy-1b-tuned")]
     assert float(row["finetune_fraction"]) == pytest.approx((1e19 + 8.64e18) / 1e21, rel=1e-5)

@@ -14,6 +14,10 @@ _EXPORTS = {
     "enhancement_summary": "summary",
     "ceg_scale": "summary",
     "headline": "summary",
+    "cumulative_compute": "cumulative",
+    "finetune_share_summary": "shares",
+    "share_headline": "shares",
+    "threshold_assessments": "assessments",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = face(__name__, _EXPORTS)

@@ -12,8 +12,9 @@ grows with both).
   Agresti-Coull standard error from the benchmark's number of items (:func:`score_stderr`);
 - the stated CEG (``published_estimates``), paired only where its scope names the comparison's
   benchmark (``benchmark_id`` or ``scope_benchmark_ids``), first-hand before second-hand;
-- fine-tuning fraction and inference multiplier from ``costs``, first-hand before second-hand,
-  with the second-hand fraction shown beside a first-hand one.
+- fine-tuning fraction and inference multiplier from ``costs`` and the shares of
+  ``cumulative_compute`` (from ``compute_ledger``), first-hand before second-hand, with the
+  second-hand fraction shown beside a first-hand one.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import pandas as pd
 from ceg_calc.calc.policy import DERIVE_POLICY, METHOD_VERSION
 from ceg_calc.calc.tasks import EstimationError, Task, agresti_coull_stderr, binomial_stderr, make_tasks
 from ceg_calc.calc.uncertainty import compute_log10_sd
+from ceg_calc.derive.cumulative import cumulative_compute, ledger_fractions
 
 PETAFLOP_DAY_FLOP = 1e15 * 86_400
 
@@ -87,8 +89,10 @@ def _flop(row) -> float:
     return row["value"] * (PETAFLOP_DAY_FLOP if row["unit"] == "petaflop/s-day" else 1.0)
 
 
-def costs_for(costs: list[dict], model_id) -> list[dict]:
-    return [c for c in costs if c.get("model_id") in (None, model_id)]
+def costs_for(costs: list[dict], model_id, benchmark_id=None, setting_id=None) -> list[dict]:
+    """The cost rows of ``model_id`` (or general), for the benchmark and setting where a row names them."""
+    return [c for c in costs if c.get("model_id") in (None, model_id) and c.get("benchmark_id") in (None, benchmark_id)
+            and c.get("setting_id") in (None, setting_id)]
 
 
 def inference_multiplier(costs: list[dict]):
@@ -172,7 +176,7 @@ class Tables:
             family = self.models.get(s["model_id"], {}).get("family")
             self.sides.setdefault((s["benchmark_id"], s["setting_id"], s["source_id"], family), []).append(s)
         self.costs: dict = {}
-        for c in _records(tables["costs"]):
+        for c in _records(tables["costs"]) + ledger_fractions(cumulative_compute(tables)):
             self.costs.setdefault(c["enhancement_id"], []).append(c)
         self.published = _records(tables["published_estimates"])
         self.comparisons = sorted(_records(tables["comparisons"]), key=lambda c: c["comparison_id"])
@@ -211,7 +215,7 @@ def plan(loaded, score_se: str = DERIVE_POLICY.score_se) -> list[Row]:
 
 def _row(t: Tables, comparison: dict, score: dict, with_compute: list, costs: list, stated) -> Row:
     model_id = score["model_id"]
-    own_costs = costs_for(costs, model_id)
+    own_costs = costs_for(costs, model_id, comparison["benchmark_id"], comparison["enhanced_setting_id"])
     fraction, fraction_second_hand, fraction_model = finetune_fractions(costs, model_id)
     values = {
         "comparison_id": comparison["comparison_id"], "enhanced_model_id": model_id,

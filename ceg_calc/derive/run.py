@@ -10,11 +10,14 @@ import pandas as pd
 from ceg_calc.calc.policy import DERIVE_POLICY, Policy
 from ceg_calc.calc.tasks import DRAWS, SEED
 from ceg_calc.core.files import write_atomic
+from ceg_calc.derive.assessments import threshold_assessments
 from ceg_calc.derive.csvout import render_csv
+from ceg_calc.derive.cumulative import cumulative_compute
 from ceg_calc.derive.estimates import derive_frame
 from ceg_calc.derive.fingerprint import (derivation_is_current, derived_paths, recorded, sources_are_unchanged,
                                          write_fingerprint)
 from ceg_calc.derive.names import DERIVED, DERIVED_TABLES
+from ceg_calc.derive.shares import finetune_share_summary
 from ceg_calc.derive.summary import ceg_scale, enhancement_summary
 from ceg_calc.gate.checks import read_valid_tables
 from ceg_calc.package.descriptor import DataPackage
@@ -24,8 +27,11 @@ from ceg_calc.package.tables import load_package
 def derive_tables(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE_POLICY) -> dict:
     """Every table of :data:`DERIVED_TABLES` as a typed frame, from the package's source tables."""
     estimates = derive_frame(loaded, draws=draws, seed=seed, policy=policy)
+    cumulative = cumulative_compute(loaded.tables)
     frames = {"ceg_estimates": estimates, "enhancement_summary": enhancement_summary(estimates, loaded.tables),
-              "ceg_scale": ceg_scale(estimates, loaded.tables)}
+              "ceg_scale": ceg_scale(estimates, loaded.tables), "cumulative_compute": cumulative,
+              "finetune_share_summary": finetune_share_summary(cumulative),
+              "threshold_assessments": threshold_assessments(estimates, cumulative, loaded.tables["thresholds"])}
     return {name: frames[name] for name in DERIVED_TABLES}
 
 

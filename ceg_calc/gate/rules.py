@@ -8,6 +8,7 @@ required values and unknown foreign keys are reported by their own checks.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from functools import partial
 from typing import Callable
@@ -23,6 +24,14 @@ UNITS_BY_QUANTITY = {
     "finetune-fraction": {"fraction", "percent"},
     "inference-multiplier": {"multiplier"},
 }
+
+THRESHOLD_UNITS = {
+    "training-compute": {"FLOP", "operations"}, "cumulative-compute": {"FLOP", "operations"},
+    "modification-compute": {"FLOP", "operations"}, "biological-training-compute": {"FLOP", "operations"},
+    "modification-share": {"ratio"}, "effective-compute-multiple": {"multiple"},
+}
+#: FLOP per unit of a ledger row's raw_value where the unit is a compute unit (GPU-hours are not).
+LEDGER_FLOP_PER_UNIT = {"FLOP": 1.0, "petaflop/s-day": 8.64e19}
 
 
 @dataclass(frozen=True)
@@ -166,6 +175,24 @@ def _unit_fits_quantity(frame, tables):
     return pd.Series(ok, index=frame.index, dtype=bool)
 
 
+def _threshold_unit_fits(frame, tables):
+    ok = [pd.isna(q) or pd.isna(u) or u in THRESHOLD_UNITS.get(q, set()) for q, u in zip(frame["quantity"], frame["unit"])]
+    return pd.Series(ok, index=frame.index, dtype=bool)
+
+
+def _ledger_flop_matches_raw(frame, tables):
+    """A row stated in a compute unit gives compute_flop, equal to raw_value in FLOP (to 1e-6)."""
+    ok = []
+    for raw, unit, flop in zip(frame["raw_value"], frame["raw_unit"], frame["compute_flop"]):
+        factor = LEDGER_FLOP_PER_UNIT.get(unit)
+        ok.append(factor is None or pd.isna(raw) or (pd.notna(flop) and math.isclose(flop, raw * factor, rel_tol=1e-6)))
+    return pd.Series(ok, index=frame.index, dtype=bool)
+
+
+def _pretraining_has_no_base(frame, tables):
+    return ((frame["stage"] != "pre-training") | frame["on_model_id"].isna()).fillna(True).astype(bool)
+
+
 def _range_has_high(frame, tables):
     return ((frame["form"] != "range") | frame["ceg_high"].notna()).fillna(True).astype(bool)
 
@@ -209,6 +236,26 @@ RULES = [
     Rule("costs", "unit-fits-quantity", "unit",
          "unit does not fit quantity (compute: FLOP or petaflop/s-day; fraction: fraction or percent; "
          "inference-multiplier: multiplier)", _unit_fits_quantity),
+    Rule("thresholds", "unit-fits-quantity", "unit",
+         "unit does not fit quantity (compute: FLOP or operations; modification-share: ratio; "
+         "effective-compute-multiple: multiple)", _threshold_unit_fits),
+    Rule("compute_ledger", "flop-matches-raw", "compute_flop",
+         "raw_unit is FLOP or petaflop/s-day, so compute_flop must be raw_value in FLOP (1 petaflop/s-day = 8.64e19 FLOP)",
+         _ledger_flop_matches_raw),
+    Rule("compute_ledger", "low-le-value", "compute_low_flop", "compute_low_flop is above compute_flop",
+         lambda f, tables: _ordered(f["compute_low_flop"], f["compute_flop"])),
+    Rule("compute_ledger", "value-le-high", "compute_high_flop", "compute_high_flop is below compute_flop",
+         lambda f, tables: _ordered(f["compute_flop"], f["compute_high_flop"])),
+    Rule("compute_ledger", "pretraining-has-no-base", "on_model_id",
+         "a pre-training stage starts from no model: leave on_model_id blank (continued-pretraining starts from one)",
+         _pretraining_has_no_base),
+    Rule("cumulative_compute", "cumulative-is-sum", "cumulative_flop",
+         "cumulative_flop must be base_compute_flop + post_training_flop",
+         lambda f, tables: (f["cumulative_flop"].isna() | f["base_compute_flop"].isna() | f["post_training_flop"].isna()
+                            | ((f["cumulative_flop"] - f["base_compute_flop"] - f["post_training_flop"]).abs()
+                               <= 1e-5 * f["cumulative_flop"])).astype(bool)),
+    Rule("finetune_share_summary", "quartiles-ordered", "median_share", "median_share lies outside [share_q1, share_q3]",
+         lambda f, tables: _ordered(f["share_q1"], f["median_share"]) & _ordered(f["median_share"], f["share_q3"])),
     Rule("published_estimates", "range-ordered", "ceg_high", "ceg_high must not be below ceg",
          lambda f, tables: _ordered(f["ceg"], f["ceg_high"])),
     Rule("published_estimates", "range-has-high", "ceg_high", "form 'range' needs ceg_high", _range_has_high),

@@ -5,7 +5,8 @@ Three steps, as in a data pipeline:
 - **Load** Epoch AI's All AI Models export from its snapshot, ``data/raw/epoch-ai-models``
   (:func:`snapshots.open_snapshot` checks its SHA-256 first), checking that every column used is
   there, and the model ids of ``data/benchmark_scores.csv`` that :mod:`model_info` describes;
-- **Process** them into rows of ``models`` and ``compute_estimates``: Epoch's estimates and
+- **Process** them into rows of ``models`` and ``compute_estimates``, and Epoch's fine-tuning compute into
+  ``compute_ledger`` (:mod:`ceg_calc.ingest.epoch_ledger`): Epoch's estimates and
   metadata, and the 6·N·D estimates of PaLM and LaMDA from their papers' own numbers (kept here,
   with locators);
 - **Save**: rows whose key the import produces replace the rows with that key in ``data/``;
@@ -26,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from ceg_calc.ingest import snapshots
+from ceg_calc.ingest.epoch_ledger import process_ledger
 from ceg_calc.ingest.model_info import BASE_MODEL_COMPUTE, EPOCH_ROWS, MODEL_INFO
 from ceg_calc.ingest.save import IngestError, load_csv, save
 
@@ -193,8 +195,14 @@ def model_ids(root: Path) -> set:
 def run(root: Path, check: bool) -> tuple[int, list[str]]:
     """Load, process and save the import into the package at ``root`` (:func:`ceg_calc.ingest.save.save`)."""
     epoch, ids = load_epoch(root), model_ids(root)
+    ledger, ledger_models = process_ledger(epoch)
+    models = process_models(epoch, ids)
+    both = sorted(set(models["model_id"]) & set(ledger_models["model_id"]))
+    if both:
+        raise IngestError("ceg_calc/ingest/epoch_ledger.py: models also described by model_info: " + ", ".join(both))
     tables = {
-        "models": (process_models(epoch, ids), "model_id"),
+        "models": (pd.concat([models, ledger_models], ignore_index=True), "model_id"),
+        "compute_ledger": (ledger, "ledger_id"),
         "compute_estimates": (process_compute(epoch, ids), "estimate_id"),
     }
     return save(root, tables, check, "the snapshot import")

@@ -30,7 +30,7 @@ SETTINGS = {"sql_time_limit_ms": SQL_TIME_LIMIT_MS, "max_returned_rows": MAX_RET
             "suggest_facets": False, "truncate_cells_html": TRUNCATE_CELLS}
 
 LABELS = {"sources": "title", "models": "name", "benchmarks": "name", "enhancements": "name",
-          "settings": "description"}
+          "settings": "description", "thresholds": "instrument"}
 FACETS = {
     "benchmark_scores": ["benchmark_id", "setting_id", "source_id"],
     "ceg_estimates": ["evidence", "category", "status"],  # short lists: the rows stay near the top
@@ -42,6 +42,11 @@ FACETS = {
     "costs": ["enhancement_id", "quantity"],
     "enhancements": ["category"],
     "published_estimates": ["form", "second_hand"],
+    "compute_ledger": ["stage", "basis", "enhancement_id"],
+    "thresholds": ["quantity", "status", "jurisdiction"],
+    "cumulative_compute": ["enhancement_id", "from_database", "counted"],
+    "finetune_share_summary": ["grouping"],
+    "threshold_assessments": ["subject", "flaggable", "evidence"],
 }
 CHARTS_HTML = ('Interactive charts (hover a point for its values, click it for its row): '
                '<a href="/-/dashboards/ceg">CEG against fine-tuning cost, scale and release date, and effective '
@@ -92,6 +97,15 @@ QUERIES = {
                        "does not. Rows whose central value alone would cross are listed by the view "
                        "effective_compute_vs_thresholds, with their evidence.",
         "sql": "select * from effective_compute_vs_thresholds where crosses_eu_1e25 = 1 or crosses_us_1e26 = 1",
+    },
+    "threshold_assessments_crossed": {
+        "title": "Rows crossing a threshold of the thresholds table",
+        "description": "Flaggable rows (robust enhanced rows; first-hand model shares) that cross a compute threshold at "
+                       "the 5th percentile, meet an effective-compute trigger there, or exceed a modification-share "
+                       "rule; the threshold rows say what each id counts and its status.",
+        "sql": "select * from threshold_assessments where flaggable = 1 and (crossed_p5 is not null or "
+               "effective_compute_triggers_p5 is not null or modification_share_rules is not null) "
+               "order by subject, subject_id",
     },
     "changes_since_version": {
         "title": "What changed since a release",
