@@ -124,23 +124,31 @@ def install_seconds() -> tuple[float | None, float]:
     return results[0], results[1]
 
 
-def main() -> None:
-    say(f"peers: the package and a copy replicated {TIMES}x, each step beside its peer (a few minutes) ...")
-    one = copy_package(BENCH_DIR / "peers-1x")
-    many = replicate_package(BENCH_DIR / f"peers-{TIMES}x", TIMES)
-    a, b = measure(one), measure(many)
-    for label, x in (("package", a), (f"package {TIMES}x", b)):
-        say(f"peers: --- {label} (medians of {REPEAT} alternating runs) ---")
-        say(_ratio("ceg derive --full", x["derive"][0], x["derive"][1], "frictionless validate", 1.0))
-        say(_ratio("ceg validate after a one-score edit", x["validate"][0], x["validate"][1],
-                   "frictionless validate", 1.0))
-        say(_ratio("  (ceg validate --full-drift, 1 run)", x["full_drift"], x["validate"][1], "frictionless validate"))
-        say(_ratio("make serve to first page (1 run)", x["serve"], x["serve_peer"], "frictionless validate"))
+def _show(label: str, x: dict) -> None:
+    say(f"peers: --- {label} (medians of {REPEAT} alternating runs) ---")
+    say(_ratio("ceg derive --full", x["derive"][0], x["derive"][1], "frictionless validate", 1.0))
+    say(_ratio("ceg validate after a one-score edit", x["validate"][0], x["validate"][1],
+               "frictionless validate", 1.0))
+    say(_ratio("  (ceg validate --full-drift, 1 run)", x["full_drift"], x["validate"][1], "frictionless validate"))
+    say(_ratio("make serve to first page (1 run)", x["serve"], x["serve_peer"], "frictionless validate"))
+
+
+def _growth(a: dict, b: dict) -> None:
     say(f"peers: --- growth {TIMES}x / 1x ---")
     for key, label in (("derive", "ceg derive --full"), ("validate", "ceg validate after a one-score edit")):
         say(f"peers: {label:<40} {b[key][0][0] / a[key][0][0]:5.2f}x; frictionless validate "
             f"{b[key][1][0] / a[key][1][0]:5.2f}x")
     say(f"peers: {'make serve to first page':<40} {b['serve'][0] / a['serve'][0]:5.2f}x")
+
+
+def main() -> None:
+    say(f"peers: the package and a copy replicated {TIMES}x, each step beside its peer (a few minutes) ...")
+    a = measure(copy_package(BENCH_DIR / "peers-1x"))
+    _show("package", a)
+    if os.environ.get("BENCH_REPLICATED", "1") != "0":
+        b = measure(replicate_package(BENCH_DIR / f"peers-{TIMES}x", TIMES))
+        _show(f"package {TIMES}x", b)
+        _growth(a, b)
     if os.environ.get("BENCH_TESTS", "1") != "0":
         say("peers: the test suite, on every core and in one process (several minutes) ...")
         parallel, serial = tests_seconds()
