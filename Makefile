@@ -7,13 +7,30 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CFF    := .tools/cffconvert
 PORT   ?= 8001
+# pytest-xdist workers of `make test` (`make test TEST_WORKERS=0` runs in one process)
+TEST_WORKERS ?= auto
 
 .PHONY: install validate derive build serve test bench data release clean check-fresh
+
+# uv when it is on PATH or installs into the venv (seconds), else pip (a minute or two): the line
+# printed first says which.
+UV = $(shell command -v uv 2>/dev/null)
+define install_into  # $(1): a venv's python; $(2): what to install
+	@uv="$(UV)"; if [ -z "$$uv" ] && $(1) -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1; then \
+	  uv="$$(dirname $(1))/uv"; fi; \
+	if [ -n "$$uv" ] && [ -x "$$uv" ]; then \
+	  echo "installing $(2) into $$(dirname $$(dirname $(1))) with uv ..."; \
+	  "$$uv" pip install --quiet --python $(1) $(2); \
+	else \
+	  echo "installing $(2) into $$(dirname $$(dirname $(1))) with pip (uv not available; a minute or two) ..."; \
+	  $(1) -m pip install --quiet --disable-pip-version-check $(2); \
+	fi
+endef
 
 $(STAMP): pyproject.toml
 	@echo "installing the package and its dependencies into $(VENV) (first run: about a minute)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(call install_into,$(BIN)/python,-e '.[test]')
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -21,7 +38,7 @@ install: $(STAMP)
 # cffconvert pins jsonschema < 4, which frictionless 5 cannot share: it lives in its own venv.
 $(CFF)/bin/cffconvert:
 	$(PYTHON) -m venv $(CFF)
-	$(CFF)/bin/python -m pip install --quiet --disable-pip-version-check cffconvert
+	$(call install_into,$(CFF)/bin/python,cffconvert)
 
 validate: install
 	$(BIN)/ceg validate
@@ -62,7 +79,7 @@ test: install $(CFF)/bin/cffconvert
 	$(BOUND) $(BIN)/frictionless validate datapackage.json
 	$(CFF)/bin/cffconvert --validate -i CITATION.cff
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || echo "no Chromium here: the browser tests will be skipped (to run them: apt-get install chromium chromium-driver, as root)"
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 bench: install
 	$(BIN)/python -m bench.run

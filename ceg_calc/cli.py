@@ -66,7 +66,9 @@ def validate(path, as_json, strict, full_drift):
 @click.option("--seed", default=0, show_default=True, help="Seed of the random streams.")
 @click.option("--if-stale", is_flag=True, help="Do nothing when data/.derived-fingerprint shows that the "
               "derived tables were derived from exactly these inputs, code, draws and seed.")
-def derive(path, draws, seed, if_stale):
+@click.option("--full", is_flag=True, help="Estimate every row afresh instead of keeping the committed rows "
+              "of comparisons whose inputs did not change (data/.derived-keys); the same bytes either way.")
+def derive(path, draws, seed, if_stale, full):
     """Derive data/ceg_estimates.csv, enhancement_summary.csv and ceg_scale.csv from the package
     at PATH (default: here), under method version 3's rules (docs/methodology.md).
 
@@ -79,7 +81,7 @@ def derive(path, draws, seed, if_stale):
     if if_stale and run(lambda: derivation_is_current(DataPackage(path), draws, seed)):
         click.echo("derived tables are current (data/.derived-fingerprint matches): nothing derived")
         return
-    written, frame = run(derive_package, path, draws=draws, seed=seed, refused="derived")
+    written, frame = run(derive_package, path, draws=draws, seed=seed, full=full, refused="derived")
     counts = frame["status"].value_counts()
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("estimated", "lower-bound", "censored", "none"))
     click.echo(f"wrote {written}: {len(frame)} rows ({summary})")

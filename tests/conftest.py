@@ -47,12 +47,24 @@ def assemble(target: Path, *overlays: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def valid_package(tmp_path) -> Path:
-    """A copy of the valid fixture package, safe to modify."""
-    target = tmp_path / "pkg"
+@pytest.fixture(scope="session")
+def derived_valid_package(tmp_path_factory) -> Path:
+    """The valid fixture package after one ``ceg derive`` (its fingerprint and keys recorded), made
+    once per test process; never modify it: ``valid_package`` hands out copies."""
+    from ceg_calc.derive.run import derive_package
+
+    target = tmp_path_factory.mktemp("derived-valid") / "pkg"
     target.mkdir()
-    return assemble(target)
+    derive_package(assemble(target))
+    return target
+
+
+@pytest.fixture
+def valid_package(tmp_path, derived_valid_package) -> Path:
+    """A copy of the valid fixture package as ``ceg derive`` leaves it, safe to modify."""
+    target = tmp_path / "pkg"
+    shutil.copytree(derived_valid_package, target)
+    return target
 
 
 @pytest.fixture

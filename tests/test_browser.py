@@ -49,7 +49,7 @@ def server(valid_package, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "ceg_calc.cli", "serve", str(valid_package), "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    for _ in range(1200):  # up to two minutes: on a loaded machine, beside other test processes
         try:
             urllib.request.urlopen(url + "/", timeout=1)
             break

@@ -30,9 +30,9 @@ def recomputations(monkeypatch):
     calls = []
     real = ceg_calc.derive.drift.drift_problems
 
-    def counted(loaded):
+    def counted(loaded, **options):
         calls.append(loaded.package.root)
-        return real(loaded)
+        return real(loaded, **options)
 
     monkeypatch.setattr(ceg_calc.derive.drift, "drift_problems", counted)
     return calls

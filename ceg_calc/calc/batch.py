@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ceg_calc.calc.curves import xprime
+from ceg_calc.calc.curves import interpolate_curve, invert_curve, take_curve, xprime
 from ceg_calc.calc.tasks import DRAWS, SEED, Task, standard_normal
 from ceg_calc.core.parallel import thread_map
 
@@ -41,6 +41,13 @@ def failure_reason(method: str, task: Task) -> str:
     if not task.low < task.pe < task.high:
         return "the enhanced score is not strictly between chance and perfect: sigmoid not identified"
     return "the fitted sigmoid does not rise with compute: not identified"
+
+
+def _baseline_groups(tasks: list[Task]) -> np.ndarray:
+    """For each task, the number of its baseline (the same points, spreads and score range share one)."""
+    seen: dict = {}
+    return np.array([seen.setdefault((t.x.tobytes(), t.q.tobytes(), t.x_sd.tobytes(), t.q_se.tobytes(),
+                                      float(t.low), float(t.high)), len(seen)) for t in tasks], dtype=np.int64)
 
 
 def _central_curve(x: np.ndarray, q: np.ndarray, q_se: np.ndarray) -> np.ndarray:
@@ -93,20 +100,31 @@ def estimate_tasks(tasks: list[Task], method: str, draws: int = DRAWS, seed: int
         z_xe = standard_normal(seed, draws, "enhanced-compute")
         z_pe = standard_normal(seed, draws, "enhanced-score")
         shared = np.array([t.shared for t in tasks])
+        # tasks with the same baseline (every enhanced model of a comparison) share its draws and,
+        # for interpolate, its sorted and fitted curve: one per distinct baseline in a block
+        baseline_of = _baseline_groups(tasks)
         which = np.flatnonzero(uncertain)
+        which = which[np.argsort(baseline_of[which], kind="stable")]
         step = max(1, _CHUNK_ELEMENTS // (draws * n))
 
         def quantiles(idx):
-            xs = [x[idx, k, None] + x_sd[idx, k, None] * z_x[k] for k in range(n)]
-            qs = [q[idx, k, None] + q_se[idx, k, None] * z_q[k] for k in range(n)]
+            groups, inverse = np.unique(baseline_of[idx], return_inverse=True)
+            first = idx[np.searchsorted(baseline_of[idx], groups)]  # one task of each baseline
+            xs = [x[first, k, None] + x_sd[first, k, None] * z_x[k] for k in range(n)]
+            qs = [q[first, k, None] + q_se[first, k, None] * z_q[k] for k in range(n)]
             xes = xe[idx, None] + xe_sd[idx, None] * z_xe
             for row in np.flatnonzero(shared[idx] >= 0):
                 # the same compute as a baseline model: its draw, moved by the same amount
                 k = shared[idx[row]]
-                xes[row] = xe[idx[row]] + (xs[k][row] - x[idx[row], k])
+                xes[row] = xe[idx[row]] + (xs[k][inverse[row]] - x[idx[row], k])
             pes = pe[idx, None] + pe_se[idx, None] * z_pe
-            ws = [weights[idx, k, None] for k in range(n)] if isotonic else None
-            drawn, _ = xprime(method, xs, qs, pes, low[idx], high[idx], curve if isotonic else "running-maximum", ws)
+            if method == "interpolate":
+                ws = [weights[first, k, None] for k in range(n)] if isotonic else None
+                fitted = interpolate_curve(xs, qs, curve if isotonic else "running-maximum", ws)
+                drawn, _ = invert_curve(take_curve(fitted, inverse), pes)
+            else:
+                drawn, _ = xprime(method, [v[inverse] for v in xs], [v[inverse] for v in qs], pes,
+                                  low[idx], high[idx])
             if limit is not None:
                 drawn = np.clip(drawn, x[idx, :1] - limit, x[idx, -1:] + limit)
             return _log10_quantiles(drawn - xes)

@@ -53,9 +53,12 @@ def _isotonic_where_needed(q: list, w: list) -> list:
     return out
 
 
-def _interpolate(x: list, q: list, pe, curve: str = "running-maximum", w: list | None = None):
-    """log10 C' and the extrapolation flag; NaN where the curve never rises. The curve is the
-    running maximum of the scores, or their weighted isotonic regression (weights ``w``)."""
+def interpolate_curve(x: list, q: list, curve: str = "running-maximum", w: list | None = None):
+    """The baseline's part of ``interpolate``, which no enhanced score changes: the planes sorted by
+    compute, the monotone curve (running maximum, or weighted isotonic regression with weights
+    ``w``), the slope of each segment [log10 FLOP per score unit] and that of the first rising one.
+    Computed once, it serves every enhanced model of the same baseline (:func:`invert_curve`).
+    ``x`` and ``q`` are sorted in place (arrays of their own, not views of the caller's data)."""
     x, q, w = _sort_planes(x, q, w if curve == "isotonic" else None)
     n = len(x)
     if curve == "isotonic":
@@ -66,6 +69,25 @@ def _interpolate(x: list, q: list, pe, curve: str = "running-maximum", w: list |
     q = best
     with np.errstate(divide="ignore", invalid="ignore"):
         steps = [None] + [(x[k] - x[k - 1]) / (q[k] - q[k - 1]) for k in range(1, n)]
+    first_step = np.full(x[0].shape, np.nan)
+    for k in range(n - 1, 0, -1):
+        first_step = np.where(q[k] > q[k - 1], steps[k], first_step)
+    return x, q, steps, first_step
+
+
+def take_curve(curve, rows) -> tuple:
+    """The curve planes of :func:`interpolate_curve` for ``rows`` (an index array of its first axis)."""
+    x, q, steps, first_step = curve
+    return ([v[rows] for v in x], [v[rows] for v in q], [None] + [v[rows] for v in steps[1:]],
+            first_step[rows])
+
+
+def invert_curve(curve, pe):
+    """log10 C' and the extrapolation flag where the curve of :func:`interpolate_curve` (planes of
+    ``pe``'s shape) reaches ``pe``; NaN where the curve never rises."""
+    x, q, steps, first_step = curve
+    n = len(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
         # above the last point: the last rising segment (k-1, k), anchored at point k
         above = np.full(pe.shape, np.nan)
         for k in range(1, n):
@@ -76,12 +98,15 @@ def _interpolate(x: list, q: list, pe, curve: str = "running-maximum", w: list |
         for k in range(n - 1, 0, -1):
             xprime = np.where(pe <= q[k], x[k - 1] + (pe - q[k - 1]) * steps[k], xprime)
         # below the first point: the first rising segment, anchored at the first point
-        first_step = np.full(pe.shape, np.nan)
-        for k in range(n - 1, 0, -1):
-            first_step = np.where(q[k] > q[k - 1], steps[k], first_step)
         xprime = np.where(pe <= q[0], x[0] - (q[0] - pe) * first_step, xprime)
     extrapolated = (pe < q[0]) | (pe > q[-1])
     return xprime, extrapolated
+
+
+def _interpolate(x: list, q: list, pe, curve: str = "running-maximum", w: list | None = None):
+    """log10 C' and the extrapolation flag; NaN where the curve never rises. The curve is the
+    running maximum of the scores, or their weighted isotonic regression (weights ``w``)."""
+    return invert_curve(interpolate_curve(x, q, curve, w), pe)
 
 
 def _line(x: list, y: list, w: list):

@@ -19,11 +19,16 @@ def format_rows(frame: pd.DataFrame, resource) -> list[list[str]]:
     return [[write(v) for v, write in zip(row, writers)] for row in frame[names].itertuples(index=False)]
 
 
-def render_csv(frame: pd.DataFrame, resource) -> str:
+def write_rows(rows: list, resource) -> str:
+    """The CSV text of cells as :func:`format_rows` gives them, header first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([f.name for f in resource.fields])
-    writer.writerows(format_rows(frame, resource))
+    writer.writerows(rows)
     return buffer.getvalue()
+
+
+def render_csv(frame: pd.DataFrame, resource) -> str:
+    return write_rows(format_rows(frame, resource), resource)
 
 

@@ -3,36 +3,94 @@ package's source tables, written atomically, then the fingerprint that vouches f
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ceg_calc.calc.policy import DERIVE_POLICY, Policy
 from ceg_calc.calc.tasks import DRAWS, SEED
 from ceg_calc.core.files import write_atomic
 from ceg_calc.derive.assessments import threshold_assessments
-from ceg_calc.derive.csvout import render_csv
+from ceg_calc.derive.csvout import format_rows, render_csv, write_rows
 from ceg_calc.derive.cumulative import cumulative_compute
 from ceg_calc.derive.estimates import derive_frame
 from ceg_calc.derive.fingerprint import (derivation_is_current, derived_paths, recorded, sources_are_unchanged,
                                          write_fingerprint)
+from ceg_calc.derive.incremental import (KEYS, Subset, Written, committed_rows, comparison_keys, keys_text,
+                                         read_keys, reusable, stale_closure)
 from ceg_calc.derive.names import DERIVED, DERIVED_TABLES
 from ceg_calc.derive.shares import finetune_share_summary
 from ceg_calc.derive.summary import ceg_scale, enhancement_summary
 from ceg_calc.gate.checks import read_valid_tables
+from ceg_calc.package.cells import type_frame
 from ceg_calc.package.descriptor import DataPackage
 from ceg_calc.package.tables import load_package
 
 
-def derive_tables(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE_POLICY) -> dict:
-    """Every table of :data:`DERIVED_TABLES` as a typed frame, from the package's source tables."""
-    estimates = derive_frame(loaded, draws=draws, seed=seed, policy=policy)
-    cumulative = cumulative_compute(loaded.tables)
-    frames = {"ceg_estimates": estimates, "enhancement_summary": enhancement_summary(estimates, loaded.tables),
-              "ceg_scale": ceg_scale(estimates, loaded.tables), "cumulative_compute": cumulative,
+@dataclass(frozen=True)
+class Derivation:
+    """Every derived table as a typed frame and as the text ``ceg derive`` writes, the text of
+    :data:`~ceg_calc.derive.incremental.KEYS`, and the comparisons derived afresh (the others'
+    rows were reused from the committed table)."""
+
+    frames: dict
+    texts: dict
+    keys: str
+    derived: frozenset
+
+
+def _typed(cells: list, resource) -> pd.DataFrame:
+    """Cells as written, typed as the gate types the file (the summaries read what is published)."""
+    names = [f.name for f in resource.fields]
+    raw = pd.DataFrame(cells, columns=names, dtype="str") if cells else pd.DataFrame(
+        {name: pd.Series([], dtype="str") for name in names})
+    frame, _ = type_frame(raw, resource.fields, resource.path, np.arange(2, len(cells) + 2))
+    return frame
+
+
+def derive(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE_POLICY,
+           reuse: bool = True) -> Derivation:
+    """Every table of :data:`DERIVED_TABLES`; with ``reuse``, the rows of comparisons whose inputs
+    and committed rows match :data:`~ceg_calc.derive.incremental.KEYS` are taken as committed
+    (:mod:`ceg_calc.derive.incremental`) and only the others are estimated. The result is the same
+    bytes either way: both paths order, type and summarise the rows as written."""
+    package, tables = loaded.package, loaded.tables
+    resource = package.resource(DERIVED)
+    names = [f.name for f in resource.fields]
+    keys = comparison_keys(package, tables, draws, seed, policy)
+    committed = committed_rows(package) if reuse else None
+    if committed is not None and committed.header != names:
+        committed = None
+    kept = reusable(keys, read_keys(package.root), committed)
+    fresh_ids = stale_closure(set(keys) - kept, tables)
+    kept -= fresh_ids
+    cells = []
+    if kept:
+        by_comparison = committed.by_comparison()
+        cells = [row for c in kept for row in by_comparison.get(c, [])]
+    if fresh_ids:
+        fresh = derive_frame(Subset(loaded, fresh_ids) if kept else loaded, draws=draws, seed=seed, policy=policy)
+        cells += format_rows(fresh, resource)
+    at = names.index("comparison_id"), names.index("enhanced_model_id")
+    cells.sort(key=lambda row: (row[at[0]], row[at[1]]))
+    estimates = _typed(cells, resource)
+    cumulative = cumulative_compute(tables)
+    frames = {DERIVED: estimates, "enhancement_summary": enhancement_summary(estimates, tables),
+              "ceg_scale": ceg_scale(estimates, tables), "cumulative_compute": cumulative,
               "finetune_share_summary": finetune_share_summary(cumulative),
-              "threshold_assessments": threshold_assessments(estimates, cumulative, loaded.tables["thresholds"])}
-    return {name: frames[name] for name in DERIVED_TABLES}
+              "threshold_assessments": threshold_assessments(estimates, cumulative, tables["thresholds"])}
+    frames = {name: frames[name] for name in DERIVED_TABLES}
+    texts = {name: render_csv(frame, package.resource(name)) for name, frame in frames.items() if name != DERIVED}
+    texts[DERIVED] = write_rows(cells, resource)
+    texts = {name: texts[name] for name in DERIVED_TABLES}
+    return Derivation(frames, texts, keys_text(keys, Written.parse(texts[DERIVED])), frozenset(fresh_ids))
+
+
+def derive_tables(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE_POLICY) -> dict:
+    """Every table of :data:`DERIVED_TABLES` as a typed frame, every row derived afresh."""
+    return derive(loaded, draws=draws, seed=seed, policy=policy, reuse=False).frames
 
 
 def checked_tables(root, with_derived: bool = False):
@@ -56,9 +114,13 @@ def checked_tables(root, with_derived: bool = False):
     return read_valid_tables(root, skip=() if with_derived else DERIVED_TABLES)
 
 
-def derive_package(root: str | Path = ".", draws: int = DRAWS, seed: int = SEED) -> tuple[Path, pd.DataFrame]:
+def derive_package(root: str | Path = ".", draws: int = DRAWS, seed: int = SEED,
+                   full: bool = False) -> tuple[Path, pd.DataFrame]:
     """Derive every table of :data:`DERIVED_TABLES` of the package at ``root``; each file is written
     atomically, and nothing is written unless all derive. Returns the path and frame of ``ceg_estimates``.
+
+    Comparisons whose inputs did not change since the last ``ceg derive`` keep their committed rows
+    (:mod:`ceg_calc.derive.incremental`); ``full`` derives every row afresh (the same bytes).
 
     Raises
     ------
@@ -66,11 +128,11 @@ def derive_package(root: str | Path = ".", draws: int = DRAWS, seed: int = SEED)
         When the package's source tables do not pass validation (nothing is written).
     """
     loaded = checked_tables(root)
-    frames = derive_tables(loaded, draws=draws, seed=seed)
-    texts = {name: render_csv(frame, loaded.package.resource(name)) for name, frame in frames.items()}
-    for name, text in texts.items():
+    done = derive(loaded, draws=draws, seed=seed, reuse=not full)
+    for name, text in done.texts.items():
         write_atomic(loaded.package.root / loaded.package.resource(name).path, text)
+    write_atomic(loaded.package.root / KEYS, done.keys)
     write_fingerprint(loaded.package, draws, seed)  # written last: it vouches for the tables above
-    return loaded.package.root / loaded.package.resource(DERIVED).path, frames[DERIVED]
+    return loaded.package.root / loaded.package.resource(DERIVED).path, done.frames[DERIVED]
 
 

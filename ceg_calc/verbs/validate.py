@@ -5,7 +5,8 @@ Order of checks (a cell gets at most one problem, the first found):
 1-4. the gate (:mod:`ceg_calc.gate.checks`): structure, cell types, keys, constraints and rules;
 5. drift: every committed derived table (:data:`ceg_calc.derive.names.DERIVED_TABLES`) must equal a
    fresh derivation (:mod:`ceg_calc.derive.drift`), skipped when the fingerprint ``ceg derive``
-   recorded still matches (:mod:`ceg_calc.derive.fingerprint`);
+   recorded still matches (:mod:`ceg_calc.derive.fingerprint`), else derived incrementally
+   (only comparisons whose inputs or rows changed; in full with ``full_drift`` or ``strict``);
 6. with ``strict``, the findings of ``frictionless validate`` (:mod:`ceg_calc.gate.strict`), run only
    on what checks 1-5 accepted: a package the fast gate refuses never reaches Frictionless, nor does
    a file over :data:`ceg_calc.gate.strict.MAX_FILE_BYTES`.
@@ -80,4 +81,4 @@ def _drift(loaded: LoadedPackage, full: bool) -> list:
         return []
     from ceg_calc.derive.drift import drift_problems
 
-    return drift_problems(loaded)
+    return drift_problems(loaded, full=full)
