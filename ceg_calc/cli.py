@@ -151,7 +151,7 @@ def summary(path, markdown):
 def ingest(names, path, check):
     """Re-import the rows that come from the snapshots in data/raw/ (hand-added rows are kept).
 
-    NAME is one of the imports (epoch, obsscaling) or all.
+    NAME is one of the imports (epoch, obsscaling, epoch-hub) or all.
     """
     from ceg_calc.ingest.steps import STEPS, ingest as run_ingest
 
