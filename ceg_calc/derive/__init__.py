@@ -13,6 +13,7 @@ _EXPORTS = {
     "EVIDENCE": "names",
     "enhancement_summary": "summary",
     "ceg_scale": "summary",
+    "cross_family": "crossfamily",
     "headline": "summary",
 }
 __all__ = sorted(_EXPORTS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 DERIVED = "ceg_estimates"
 #: Every table ``ceg derive`` writes, in the order it writes them; validation's drift check,
 #: the release and the site iterate this list.
-DERIVED_TABLES = ("ceg_estimates", "enhancement_summary", "ceg_scale")
+DERIVED_TABLES = ("ceg_estimates", "enhancement_summary", "ceg_scale", "ceg_cross_family")
 EU_AI_ACT_FLOP = 1e25  # Regulation (EU) 2024/1689, art. 51(2)
 US_EO_14110_FLOP = 1e26  # Executive Order 14110, sec. 4.2(b)(i) (revoked 2025-01-20 by EO 14148)
 #: Values of ``evidence``, most robust first (their position is the first part of ``evidence_order``).

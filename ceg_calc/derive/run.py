@@ -10,6 +10,7 @@ import pandas as pd
 from ceg_calc.calc.policy import DERIVE_POLICY, Policy
 from ceg_calc.calc.tasks import DRAWS, SEED
 from ceg_calc.core.files import write_atomic
+from ceg_calc.derive.crossfamily import cross_family
 from ceg_calc.derive.csvout import render_csv
 from ceg_calc.derive.estimates import derive_frame
 from ceg_calc.derive.fingerprint import (derivation_is_current, derived_paths, recorded, sources_are_unchanged,
@@ -25,7 +26,8 @@ def derive_tables(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy =
     """Every table of :data:`DERIVED_TABLES` as a typed frame, from the package's source tables."""
     estimates = derive_frame(loaded, draws=draws, seed=seed, policy=policy)
     frames = {"ceg_estimates": estimates, "enhancement_summary": enhancement_summary(estimates, loaded.tables),
-              "ceg_scale": ceg_scale(estimates, loaded.tables)}
+              "ceg_scale": ceg_scale(estimates, loaded.tables),
+              "ceg_cross_family": cross_family(estimates, loaded.tables, loaded.package.resource("ceg_cross_family"))}
     return {name: frames[name] for name in DERIVED_TABLES}
 
 

@@ -74,9 +74,14 @@ def summarise(root: str | Path = ".", markdown: bool = False) -> str:
     reasons = (none.assign(reason=none["reason"].str.split(";").str[0])
                .groupby("comparison_id")["reason"].agg(lambda r: "; ".join(sorted(set(r)))).reset_index())
     ladders = _ladders(t)
+    cross = t["ceg_cross_family"]
+    cross_counts = (cross.groupby(["method", "evidence"], dropna=False).size().reset_index(name="rows")
+                    .fillna({"method": "(no value)"}))
     heading = (lambda s: f"### {s}") if markdown else (lambda s: f"{s}\n{'-' * len(s)}")
     parts = [heading("Rows per table"), _table(counts, markdown),
              heading("Evidence (method version 3)"), _table(evidence, markdown),
+             heading(f"Cross-family reference curves ({int(cross['ceg'].notna().sum())} of {len(cross)} rows "
+                     "with a value)"), _table(cross_counts, markdown),
              heading("The survey's headline"), headline_sentence(t["enhancement_summary"], t["ceg_estimates"]),
              heading("Per category"), _table(per_cat, markdown),
              heading("Per enhancement"), _table(per_enh, markdown),
