@@ -95,3 +95,41 @@ def test_reasoning_training_on_gpqa_diamond_is_shown_beside_epochs_stated_gain()
     assert r1["ceg_low"] > 1 and r1["anchor_model_id"] == "deepseek-v3"
     o1 = d[d["row_id"] == "epoch-hub.epoch-hub.o1.epoch-hub-effort-high.gpqa-diamond"].iloc[0]
     assert "GPT-4o" in o1["compute_assumption"] and o1["ceg"] > 1
+
+
+# Cells of the Llama 3.1 model card (commit e2e67cd8), read from the card: (table, row, column, value).
+LLAMA31_CELLS = [
+    ("Base pretrained models", "MMLU", "Llama 3.1 405B", 85.2),
+    ("Base pretrained models", "DROP (F1)", "Llama 3.1 405B", 84.8),
+    ("Base pretrained models", "Winogrande", "Llama 3.1 8B", 60.5),
+    ("Base pretrained models", "ARC-Challenge", "Llama 3 70B", 93.1),
+    ("Base pretrained models", "SQuAD", "Llama 3.1 70B", 81.8),
+    ("Instruction tuned models", "GPQA", "Llama 3.1 70B Instruct", 46.7),
+    ("Instruction tuned models", "MMLU (CoT)", "Llama 3.1 8B Instruct", 73.0),
+    ("Instruction tuned models", "Gorilla Benchmark API Bench", "Llama 3 8B Instruct", 1.7),
+    ("Instruction tuned models", "Multilingual MGSM (CoT)", "Llama 3.1 405B Instruct", 91.6),
+    ("Instruction tuned models", "MATH (CoT)", "Llama 3.1 405B Instruct", 73.8),
+]
+
+
+@pytest.mark.parametrize("table,row,column,value", LLAMA31_CELLS)
+def test_llama31_card_cell_is_found_through_its_locator(table, row, column, value):
+    scores = _scores()
+    hit = scores[scores["locator"] == f"Benchmark scores, {table}, row {row}, column {column}"]
+    assert len(hit) == 1 and float(hit["score"].iloc[0]) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("language,column,value", [("Portuguese", "Llama 3.1 8B Instruct", 62.12),
+                                                   ("Thai", "Llama 3.1 405B Instruct", 78.21),
+                                                   ("Italian", "Llama 3.1 70B Instruct", 80.4)])
+def test_llama31_multilingual_cell_is_found_through_its_locator(language, column, value):
+    scores = _scores()
+    hit = scores[scores["locator"] == f"Benchmark scores, Multilingual benchmarks, row {language}, column {column}"]
+    assert len(hit) == 1 and float(hit["score"].iloc[0]) == pytest.approx(value)
+
+
+def test_every_llama31_card_cell_is_in_the_package():
+    scores = _scores()
+    card = scores[scores["source_id"] == "meta2024-llama31-model-card"]
+    # base 12 benchmarks x 5 columns less 2 '-' cells; instruct 17 x 5 less 6; multilingual 7 x 3
+    assert len(card) == 12 * 5 - 2 + 17 * 5 - 6 + 7 * 3
