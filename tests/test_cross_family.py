@@ -133,3 +133,52 @@ def test_every_llama31_card_cell_is_in_the_package():
     card = scores[scores["source_id"] == "meta2024-llama31-model-card"]
     # base 12 benchmarks x 5 columns less 2 '-' cells; instruct 17 x 5 less 6; multilingual 7 x 3
     assert len(card) == 12 * 5 - 2 + 17 * 5 - 6 + 7 * 3
+
+
+# Cells of the Qwen3 report's Tables 17-20 (arXiv:2505.09388v1): (table, row, column, value).
+QWEN3_CELLS = [
+    ("Table 17", "GPQA-Diamond", "Qwen3-8B (thinking)", 62.0),
+    ("Table 17", "AIME’24", "Qwen3-4B (thinking)", 73.8),
+    ("Table 17", "CodeForces (Rating / Percentile)", "Qwen3-8B (thinking)", 95.6),
+    ("Table 20", "Creative Writing v3", "Qwen3-1.7B (non-thinking)", 43.6),
+    ("Table 19", "LiveCodeBench v5", "Qwen3-0.6B (thinking)", 12.3),
+    ("Table 18", "PolyMath", "Qwen3-8B (non-thinking)", 18.8),
+    ("Table 19", "Creative Writing v3", "Qwen3-1.7B (thinking)", 48.0),
+    ("Table 18", "MT-AIME2024", "Qwen3-4B (non-thinking)", 13.9),
+    ("Table 18", "C-Eval", "Qwen3-4B (non-thinking)", 72.2),
+    ("Table 20", "AIME’25", "Qwen3-0.6B (non-thinking)", 2.6),
+    ("Table 18", "INCLUDE", "Qwen3-8B (non-thinking)", 62.5),
+    ("Table 17", "Multi-IF", "Qwen3-4B (thinking)", 66.3),
+    ("Table 17", "LiveBench 2024-11-25", "Qwen3-4B (thinking)", 63.6),
+    ("Table 18", "AutoLogi", "Qwen3-8B (non-thinking)", 76.5),
+    ("Table 19", "AIME’25", "Qwen3-0.6B (thinking)", 15.1),
+    ("Table 19", "LiveCodeBench v5", "Qwen3-1.7B (thinking)", 33.2),
+    ("Table 18", "BFCL v3", "Qwen3-4B (non-thinking)", 57.6),]
+
+
+@pytest.mark.parametrize("table,row,column,value", QWEN3_CELLS)
+def test_qwen3_cell_is_found_through_its_locator(table, row, column, value):
+    scores = _scores()
+    hit = scores[scores["locator"] == f"{table}, row {row}, column {column}"]
+    assert len(hit) == 1 and float(hit["score"].iloc[0]) == pytest.approx(value)
+
+
+def test_qwen3_mixture_of_experts_are_not_pooled_with_the_dense_sizes():
+    models = pd.read_csv(ROOT / "data" / "models.csv", dtype=str, keep_default_na=False).set_index("model_id")
+    assert models.loc["qwen3-235b-a22b", "family"] == "qwen3-moe" and models.loc["qwen3-32b", "family"] == "qwen3"
+    compute = pd.read_csv(ROOT / "data" / "compute_estimates.csv").set_index("estimate_id")
+    # 6 x 22e9 activated parameters x 36e12 tokens, as Epoch AI's hub computes it
+    assert compute.loc["qwen3-235b-a22b.base-model", "training_compute_flop"] == pytest.approx(4.752e24)
+
+
+def test_eight_or_more_frontier_families_carry_derived_post_training_values():
+    models = pd.read_csv(ROOT / "data" / "models.csv")
+    compute = pd.read_csv(ROOT / "data" / "compute_estimates.csv")
+    compute = compute[compute["preferred"]]
+    largest = models.merge(compute, on="model_id").groupby("family")["training_compute_flop"].max()
+    estimates, cross = pd.read_csv(ROOT / "data" / "ceg_estimates.csv"), _cross()
+    post = estimates[estimates["category"] == "data"]
+    valued = set(post.loc[post["ceg"].notna(), "enhanced_model_id"]) | set(
+        cross.loc[cross["ceg"].notna() & cross["enhancement_id"].isin(post["enhancement_id"]), "enhanced_model_id"])
+    families = set(models.loc[models["model_id"].isin(valued), "family"])
+    assert sum(largest.get(f, 0) >= 1e24 for f in families) >= 8
