@@ -67,7 +67,7 @@ def validate(path, as_json, strict, full_drift):
 @click.option("--if-stale", is_flag=True, help="Do nothing when data/.derived-fingerprint shows that the "
               "derived tables were derived from exactly these inputs, code, draws and seed.")
 def derive(path, draws, seed, if_stale):
-    """Derive data/ceg_estimates.csv, enhancement_summary.csv and ceg_scale.csv from the package
+    """Derive data/ceg_estimates.csv, enhancement_summary.csv, ceg_scale.csv and ceg_cross_family.csv from the package
     at PATH (default: here), under method version 3's rules (docs/methodology.md).
 
     Refuses, writing nothing, when the source tables do not pass `ceg validate`.

@@ -103,7 +103,8 @@ def test_drift_check_covers_every_derived_table(valid_package):
             path.write_text(before + lines[0].replace(",", "") + "\n", encoding="utf-8")  # not derivable
             assert not validate_package(valid_package).valid
         else:
-            path.write_text(before.replace(lines[1], lines[1].replace(",1,", ",7,", 1)), encoding="utf-8")
+            changed = lines[1].replace(",1,", ",7,", 1) if ",1," in lines[1] else lines[1] + " (edited)"
+            path.write_text(before.replace(lines[1], changed), encoding="utf-8")
             problems = [p for p in validate_package(valid_package).problems if p.check == "drift"]
             assert problems and problems[0].file == f"data/{name}.csv"
         path.write_text(before, encoding="utf-8")
