@@ -69,7 +69,7 @@ def validate(path, as_json, strict, full_drift):
 @click.option("--full", is_flag=True, help="Estimate every row afresh instead of keeping the committed rows "
               "of comparisons whose inputs did not change (data/.derived-keys); the same bytes either way.")
 def derive(path, draws, seed, if_stale, full):
-    """Derive data/ceg_estimates.csv, enhancement_summary.csv and ceg_scale.csv from the package
+    """Derive every derived table (ceg_estimates, enhancement_summary, ceg_scale, ceg_cross_family, ...) from the package
     at PATH (default: here), under method version 3's rules (docs/methodology.md).
 
     Refuses, writing nothing, when the source tables do not pass `ceg validate`.
@@ -168,7 +168,7 @@ def cite(path, style):
 def ingest(names, path, check):
     """Re-import the rows that come from the snapshots in data/raw/ (hand-added rows are kept).
 
-    NAME is one of the imports (epoch, obsscaling) or all.
+    NAME is one of the imports (epoch, obsscaling, epoch-hub) or all.
     """
     from ceg_calc.ingest.steps import STEPS, ingest as run_ingest
 

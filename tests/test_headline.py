@@ -91,7 +91,8 @@ def test_drift_check_covers_every_derived_table(valid_package):
             assert not validate_package(valid_package).valid
         else:
             mutated = (lines[1].replace(",1,", ",7,", 1) if ",1," in lines[1]
-                       else lines[1].replace(",true,", ",false,", 1))  # a count, else a flag
+                       else lines[1].replace(",true,", ",false,", 1) if ",true," in lines[1]
+                       else lines[1] + " (edited)")  # a count, else a flag, else the last cell's text
             path.write_text(before.replace(lines[1], mutated), encoding="utf-8")
             problems = [p for p in validate_package(valid_package).problems if p.check == "drift"]
             assert problems and problems[0].file == f"data/{name}.csv"

@@ -13,6 +13,7 @@ _EXPORTS = {
     "EVIDENCE": "names",
     "enhancement_summary": "summary",
     "ceg_scale": "summary",
+    "cross_family": "crossfamily",
     "headline": "summary",
     "cumulative_compute": "cumulative",
     "finetune_share_summary": "shares",

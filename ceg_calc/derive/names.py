@@ -7,7 +7,7 @@ DERIVED = "ceg_estimates"
 #: Every table ``ceg derive`` writes, in the order it writes them; validation's drift check,
 #: the release and the site iterate this list.
 DERIVED_TABLES = ("ceg_estimates", "enhancement_summary", "ceg_scale", "cumulative_compute", "finetune_share_summary",
-                  "threshold_assessments")
+                  "threshold_assessments", "ceg_cross_family")
 #: The two thresholds of the ceg_estimates flags crosses_eu_1e25 and crosses_us_1e26 (rows eu-aia-art51-2 and
 #: us-eo14110-4-2b-i of data/thresholds.csv, which threshold_assessments compares with every threshold).
 EU_AI_ACT_FLOP = 1e25  # Regulation (EU) 2024/1689, art. 51(2)

@@ -13,6 +13,7 @@ from ceg_calc.calc.policy import DERIVE_POLICY, Policy
 from ceg_calc.calc.tasks import DRAWS, SEED
 from ceg_calc.core.files import write_atomic
 from ceg_calc.derive.assessments import threshold_assessments
+from ceg_calc.derive.crossfamily import cross_family
 from ceg_calc.derive.csvout import format_rows, render_csv, write_rows
 from ceg_calc.derive.cumulative import cumulative_compute
 from ceg_calc.derive.estimates import derive_frame
@@ -80,7 +81,8 @@ def derive(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE
     frames = {DERIVED: estimates, "enhancement_summary": enhancement_summary(estimates, tables),
               "ceg_scale": ceg_scale(estimates, tables), "cumulative_compute": cumulative,
               "finetune_share_summary": finetune_share_summary(cumulative),
-              "threshold_assessments": threshold_assessments(estimates, cumulative, tables["thresholds"])}
+              "threshold_assessments": threshold_assessments(estimates, cumulative, tables["thresholds"]),
+              "ceg_cross_family": cross_family(estimates, tables, package.resource("ceg_cross_family"))}
     frames = {name: frames[name] for name in DERIVED_TABLES}
     texts = {name: render_csv(frame, package.resource(name)) for name, frame in frames.items() if name != DERIVED}
     texts[DERIVED] = write_rows(cells, resource)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ceg_calc.ingest import epoch, obsscaling
+from ceg_calc.ingest import epoch, epoch_hub, obsscaling
 
 #: Name -> ``run(root, check) -> (status, lines)``, in the order ``ceg ingest all`` runs them.
-STEPS = {"epoch": epoch.run, "obsscaling": obsscaling.run}
+STEPS = {"epoch": epoch.run, "obsscaling": obsscaling.run, "epoch-hub": epoch_hub.run}
 
 
 def ingest(names, root: Path = Path("."), check: bool = False) -> tuple[int, list[str]]:

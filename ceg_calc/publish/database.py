@@ -32,6 +32,17 @@ FIRST_COLUMNS = {"ceg_estimates": ("comparison_id", "enhanced_model_id", "eviden
                                    "effective_compute_flop", "enhancement_id", "benchmark_id")}
 
 VIEWS = {
+    "frontier": """
+        SELECT 'within-family' AS method_kind, e.method, e.comparison_id AS row_key, e.enhanced_model_id,
+               e.enhancement_id, e.benchmark_id, e.enhanced_compute_flop, e.ceg, e.ceg_low, e.ceg_high,
+               e.effective_compute_flop, e.effective_compute_low_flop, e.evidence, NULL AS reference
+        FROM ceg_estimates e WHERE e.enhanced_compute_flop >= 1e24
+        UNION ALL
+        SELECT 'cross-family', c.method, c.row_id, c.enhanced_model_id, c.enhancement_id, c.benchmark_id,
+               c.enhanced_compute_flop, c.ceg, c.ceg_low, c.ceg_high, c.effective_compute_flop,
+               c.effective_compute_low_flop, c.evidence, c.reference
+        FROM ceg_cross_family c WHERE c.enhanced_compute_flop >= 1e24
+        ORDER BY enhanced_compute_flop DESC, evidence""",
     "ceg_by_category": """
         SELECT e.category, e.enhancement_id, n.name AS enhancement,
                COUNT(*) AS rows, SUM(e.status != 'none') AS with_value,

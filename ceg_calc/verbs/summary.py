@@ -171,9 +171,14 @@ def summarise(root: str | Path = ".", markdown: bool = False) -> str:
                .groupby("comparison_id")["reason"].agg(lambda r: "; ".join(sorted(set(r)))).reset_index())
     ladders = _ladders(t)
     representative = _representatives(t["enhancement_summary"])
+    cross = t["ceg_cross_family"]
+    cross_counts = (cross.groupby(["method", "evidence"], dropna=False).size().reset_index(name="rows")
+                    .fillna({"method": "(no value)"}))
     heading = (lambda s: f"### {s}") if markdown else (lambda s: f"{s}\n{'-' * len(s)}")
     parts = [heading("Rows per table"), _table(counts, markdown),
              heading(f"Evidence (method version {METHOD_VERSION})"), _table(evidence, markdown),
+             heading(f"Cross-family reference curves ({int(cross['ceg'].notna().sum())} of {len(cross)} rows "
+                     "with a value)"), _table(cross_counts, markdown),
              heading("The survey's headline"), headline_sentence(t["enhancement_summary"], t["ceg_estimates"]),
              heading("Representative CEG per enhancement and combination (censored cells count at their floor)"),
              _table(representative, markdown),
