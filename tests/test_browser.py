@@ -204,9 +204,10 @@ def test_an_enhancement_page_opens_from_the_index(server, webdriver):
             break
         time.sleep(0.1)
     assert webdriver("GET", "/url") == url + "/-/dashboards/enhancement?enhancement_id=toy-tuning"
-    # the fixture's headline: median robust point 31.3097 over one cell, quartiles equal to it
-    headline = _wait_text(webdriver, "#chart-headline table", "31.3")
-    assert "headline CEG (median_ceg)" in headline and "31.3 – 31.3" in headline
+    # the fixture's headline (method 4): one cell holding a robust point 31.3097 and a robust bound
+    # 9.90099, whose value is their median 20.6053; the strongest single figure is the point
+    headline = _wait_text(webdriver, "#chart-headline table", "20.6")
+    assert "headline CEG (representative_ceg)" in headline and "20.6 – 20.6" in headline and "31.3" in headline
     points = webdriver.wait_for('#chart-ceg-vs-compute path[aria-roledescription="point"]')
     labels = [webdriver("GET", f"/element/{p}/attribute/aria-label") for p in points]
     assert len(labels) == 2 and any("comparison: toy-tuning-math;" in label and "CEG: 31.3" in label and

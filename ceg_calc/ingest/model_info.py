@@ -2,7 +2,7 @@
 
 ``epoch`` names the Epoch AI database row that supplies organisation, date and (when not given
 here) parameters; ``source``/``locator`` say where a model without such a row is named. A model
-listed here gets its ``models`` row (and compute rows) from ``scripts/import_reference.py`` when it
+listed here gets its ``models`` row (and compute rows) from ``ceg ingest epoch`` when it
 appears in ``data/benchmark_scores.csv``; every other model row is added by hand.
 """
 

@@ -28,7 +28,7 @@ SOURCES = [
      "url": f"https://github.com/ryoungj/ObsScaling/tree/{COMMIT}", "licence": "Apache-2.0",
      "accessed": "2026-11-29", "read_from": "",
      "notes": "Snapshot in data/raw/obsscaling (three CSV files, hashes in snapshot.json); imported by "
-              "scripts/import_obsscaling.py. Scores are fractions there, percent here."},
+              "ceg ingest obsscaling (ceg_calc/ingest/obsscaling.py). Scores are fractions there, percent here."},
 ]
 
 # ObsScaling's family name -> the package's family, where the plain slug would not do.
