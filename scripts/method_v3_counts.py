@@ -18,6 +18,7 @@ from ceg_calc.derive.estimates import derive_frame
 from ceg_calc.derive.names import DERIVED_TABLES, EU_AI_ACT_FLOP, US_EO_14110_FLOP
 from ceg_calc.calc.policy import DERIVE_POLICY, LEGACY
 from ceg_calc.gate.checks import read_valid_tables
+from ceg_calc.verbs.summary import markdown_table
 
 STEPS = [
     ("version 2 (running maximum, no rule)", LEGACY),
@@ -59,10 +60,7 @@ def process(loaded) -> pd.DataFrame:
 
 
 def save(table: pd.DataFrame) -> None:
-    print("| " + " | ".join(table.columns) + " |")
-    print("|" + "|".join("---" for _ in table.columns) + "|")
-    for row in table.itertuples(index=False):
-        print("| " + " | ".join(str(v) for v in row) + " |")
+    print(markdown_table(table))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from ceg_calc.derive.estimates import derive_frame
 from ceg_calc.derive.names import DERIVED_TABLES
 from ceg_calc.derive.plan import chance_level, score_stderr
 from ceg_calc.gate.checks import read_valid_tables
+from ceg_calc.verbs.summary import markdown_table
 
 Z = 2.0
 STEPS = [  # (step, policy, evidence as version 3 classed it)
@@ -138,10 +139,7 @@ def process(loaded) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def save(table: pd.DataFrame) -> None:
-    print("| " + " | ".join(table.columns) + " |")
-    print("|" + "|".join("---" for _ in table.columns) + "|")
-    for row in table.itertuples(index=False):
-        print("| " + " | ".join(str(v) for v in row) + " |")
+    print(markdown_table(table))
 
 
 if __name__ == "__main__":

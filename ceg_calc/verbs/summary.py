@@ -113,13 +113,16 @@ def readme_headline(tables: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def markdown_table(frame: pd.DataFrame) -> str:
+    """``frame`` as a Markdown table: a header, a rule and one line per row, values as ``str``."""
+    head = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
 def _table(frame: pd.DataFrame, markdown: bool) -> str:
-    if markdown:
-        head = "| " + " | ".join(frame.columns) + " |"
-        rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-        body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-        return "\n".join([head, rule, *body])
-    return frame.to_string(index=False)
+    return markdown_table(frame) if markdown else frame.to_string(index=False)
 
 
 def _representatives(summary: pd.DataFrame) -> pd.DataFrame:
