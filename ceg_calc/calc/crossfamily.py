@@ -68,6 +68,17 @@ def _line(x, y):
     return ym - slope * xm, slope
 
 
+def _weighted_lines(x, y, weights):
+    """:func:`_line` of every row of ``weights`` (draws, points): a point counted ``w`` times."""
+    total = weights.sum(axis=1)
+    xm, ym = weights @ x / total, weights @ y / total
+    dx = x[None, :] - xm[:, None]
+    sxx = (weights * dx ** 2).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(sxx > 0, (weights * dx * (y[None, :] - ym[:, None])).sum(axis=1) / sxx, np.nan)
+    return np.where(sxx > 0, ym - slope * xm, np.nan), slope
+
+
 def fit_curve(log10_compute, score, family, chance, perfect, seed: int = 0, draws: int = BOOTSTRAP) -> Curve:
     """Fit the pooled reference line over points of several families.
 
@@ -82,14 +93,16 @@ def fit_curve(log10_compute, score, family, chance, perfect, seed: int = 0, draw
     y = rescaled_logit(score, chance, perfect)
     family = np.asarray(family)
     a, b = _line(x, y)
-    names = np.unique(family)
-    offsets = np.array([(y[family == f] - a - b * x[family == f]).mean() for f in names])
+    names, member = np.unique(family, return_inverse=True)
+    offsets = np.array([(y[member == j] - a - b * x[member == j]).mean() for j in range(len(names))])
     rng = np.random.default_rng(seed)
-    groups = [np.flatnonzero(family == f) for f in names]
-    boot_a, boot_b = np.empty(draws), np.empty(draws)
-    for i in range(draws):
-        pick = np.concatenate([groups[j] for j in rng.integers(0, len(groups), len(groups))])
-        boot_a[i], boot_b[i] = _line(x[pick], y[pick])
+    # families drawn with replacement, one draw after another (the stream of the seed), each
+    # draw a refit with every point of a drawn family counted as often as the family was drawn
+    picks = np.stack([rng.integers(0, len(names), len(names)) for _ in range(draws)]) if draws else \
+        np.empty((0, len(names)), dtype=np.int64)
+    counts = np.zeros((draws, len(names)))
+    np.add.at(counts, (np.arange(draws)[:, None], picks), 1.0)
+    boot_a, boot_b = _weighted_lines(x, y, counts[:, member])
     s = np.asarray(score, dtype=float)
     return Curve(float(a), float(b), float(offsets.std(ddof=1)) if len(names) > 1 else np.nan,
                  boot_a, boot_b, float(s.min()), float(s.max()), float(x.min()), float(x.max()),
@@ -104,26 +117,51 @@ def gain(curve: Curve, enhanced_score, enhanced_stderr, chance, perfect, anchor_
     Returns ``log10_ceg``, ``log10_low``, ``log10_high`` (NaN when the slope is not positive in
     at least 95% of the bootstrap draws: no increasing curve, no gain) and ``extrapolated``.
     """
-    nan = {"log10_ceg": np.nan, "log10_low": np.nan, "log10_high": np.nan, "extrapolated": False}
+    out = gains(curve, [enhanced_score], [enhanced_stderr], chance, perfect,
+                None if anchor_score is None else [anchor_score], [anchor_stderr],
+                None if own_log10 is None else [own_log10], [own_log10_sd], seed)
+    return {key: (bool(v[0]) if key == "extrapolated" else float(v[0])) for key, v in out.items()}
+
+
+def _spread(values) -> np.ndarray:
+    """Standard errors as a column, ``None`` read as 0."""
+    return np.array([0.0 if v is None else float(v) for v in values])[:, None]
+
+
+def gains(curve: Curve, enhanced_score, enhanced_stderr, chance, perfect, anchor_score=None, anchor_stderr=None,
+          own_log10=None, own_log10_sd=None, seed: int = 0) -> dict:
+    """:func:`gain` of many enhanced scores along one ``curve`` at once (arrays, one entry per score;
+    all in the offset form with ``anchor_score``, else all in the absolute form).
+
+    Every score is read with the same draws of the seed's stream, as one call of :func:`gain`
+    per score would draw them: its score noise, then the anchor's noise (offset form) or the
+    family offset and the own compute's noise (absolute form).
+    """
+    score = np.asarray(enhanced_score, dtype=float)
+    m = score.size
+    nan = np.full(m, np.nan)
     slopes = curve.boot_slope
     if not curve.slope > 0 or np.nanmean(slopes > 0) < 0.95:
-        return nan
+        return {"log10_ceg": nan, "log10_low": nan.copy(), "log10_high": nan.copy(), "extrapolated": np.zeros(m, bool)}
     rng = np.random.default_rng(seed)
     n = len(slopes)
-    ye = rescaled_logit(enhanced_score + rng.normal(0, enhanced_stderr or 0.0, n), chance, perfect)
+    z = [rng.standard_normal(n) for _ in range(2 if anchor_score is not None else 3)]
+    ye = rescaled_logit(score[:, None] + (0.0 + _spread(enhanced_stderr) * z[0]), chance, perfect)
     ok = slopes > 0
     if anchor_score is not None:
-        y0 = rescaled_logit(anchor_score + rng.normal(0, anchor_stderr or 0.0, n), chance, perfect)
-        draws = (ye - y0)[ok] / slopes[ok]
-        central = (rescaled_logit(enhanced_score, chance, perfect) - rescaled_logit(anchor_score, chance, perfect)
-                   ) / curve.slope
+        anchor = np.asarray(anchor_score, dtype=float)
+        y0 = rescaled_logit(anchor[:, None] + (0.0 + _spread(anchor_stderr) * z[1]), chance, perfect)
+        draws = (ye - y0)[:, ok] / slopes[ok]
+        central = (rescaled_logit(score, chance, perfect) - rescaled_logit(anchor, chance, perfect)) / curve.slope
     else:
-        offset = rng.normal(0, curve.family_sd if np.isfinite(curve.family_sd) else 0.0, n)
-        own = own_log10 + rng.normal(0, own_log10_sd, n)
-        draws = ((ye - curve.boot_intercept - offset)[ok] / slopes[ok]) - own[ok]
-        central = (rescaled_logit(enhanced_score, chance, perfect) - curve.intercept) / curve.slope - own_log10
+        family_sd = curve.family_sd if np.isfinite(curve.family_sd) else 0.0
+        own_x = np.asarray(own_log10, dtype=float)
+        offset = 0.0 + family_sd * z[1]
+        own = own_x[:, None] + (0.0 + _spread(own_log10_sd) * z[2])
+        draws = ((ye - curve.boot_intercept - offset)[:, ok] / slopes[ok]) - own[:, ok]
+        central = (rescaled_logit(score, chance, perfect) - curve.intercept) / curve.slope - own_x
     tail = (1 - LEVEL) / 2
-    low, high = np.quantile(draws, [tail, 1 - tail])
-    extrapolated = not (curve.score_min <= enhanced_score <= curve.score_max)
-    return {"log10_ceg": float(central), "log10_low": float(min(low, central)),
-            "log10_high": float(max(high, central)), "extrapolated": bool(extrapolated)}
+    low, high = np.quantile(draws, [tail, 1 - tail], axis=1)
+    extrapolated = ~((curve.score_min <= score) & (score <= curve.score_max))
+    return {"log10_ceg": central, "log10_low": np.minimum(low, central), "log10_high": np.maximum(high, central),
+            "extrapolated": extrapolated}

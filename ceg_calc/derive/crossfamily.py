@@ -23,7 +23,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ceg_calc.calc.crossfamily import fit_curve, gain
+from ceg_calc.calc.crossfamily import fit_curve, gains
 from ceg_calc.calc.uncertainty import compute_log10_sd
 from ceg_calc.derive.plan import Tables, chance_level, published_for, score_stderr
 
@@ -45,14 +45,16 @@ def _references(t: Tables) -> dict:
     return refs
 
 
-def _reference(refs: dict, key, enhancement_id) -> dict:
+def _reference(refs: dict, key, enhancement_id, cache: dict) -> dict:
     """{model_id: score} of the reference set: the baseline setting's scores, the enhancement under study
     left out (a model's first score by id where it has several)."""
-    out: dict = {}
-    for s in sorted(refs.get(key, []), key=lambda s: s["score_id"]):
-        if s.get("enhancement_id") != enhancement_id:
-            out.setdefault(s["model_id"], s)
-    return out
+    if (key, enhancement_id) not in cache:
+        out: dict = {}
+        for s in sorted(refs.get(key, []), key=lambda s: s["score_id"]):
+            if s.get("enhancement_id") != enhancement_id:
+                out.setdefault(s["model_id"], s)
+        cache[key, enhancement_id] = out
+    return cache[key, enhancement_id]
 
 
 def _anchor(t: Tables, model_id: str, reference: dict):
@@ -92,7 +94,9 @@ def _ends(benchmark: dict):
     return sign * chance_level(benchmark), sign * perfect
 
 
-def _row(t: Tables, refs: dict, cache: dict, comparison: dict, score: dict, key) -> dict:
+def _row(t: Tables, refs: dict, cache: dict, comparison: dict, score: dict, key, asks: dict) -> dict:
+    """The row of one enhanced score; its gain, when there is one to read, is asked for in ``asks``
+    (curve key and form -> rows and arguments) and filled in by :func:`_read_gains`."""
     model_id = score["model_id"]
     stated, _ = published_for(comparison, t.published)
     v = {"row_id": f"{comparison.get('comparison_id') or 'epoch-hub'}.{score['score_id']}",
@@ -103,8 +107,9 @@ def _row(t: Tables, refs: dict, cache: dict, comparison: dict, score: dict, key)
          "enhanced_compute_flop": t.compute.get(model_id, {}).get("training_compute_flop")}
     if stated is not None:
         v.update(published_id=stated["published_id"], published_ceg=stated["ceg"])
-    reference = _reference(refs, key, comparison["enhancement_id"])
-    curve = _curve(t, (*key, comparison["enhancement_id"]), reference, cache)
+    reference = _reference(refs, key, comparison["enhancement_id"], cache)
+    curve_key = (*key, comparison["enhancement_id"])
+    curve = _curve(t, curve_key, reference, cache)
     if isinstance(curve, str):
         v["reason"] = curve
         return v
@@ -112,48 +117,58 @@ def _row(t: Tables, refs: dict, cache: dict, comparison: dict, score: dict, key)
              slope_logit_per_decade=curve.slope, family_sd_logit=curve.family_sd)
     benchmark = t.benchmarks[key[0]]
     sign = 1.0 if benchmark["higher_is_better"] else -1.0
-    chance, perfect = _ends(benchmark)
     anchor, assumption = _anchor(t, model_id, reference)
-    kwargs = {}
     if anchor is not None:
         a = reference[anchor]
         v.update(method="cross-family-offset", anchor_model_id=anchor, anchor_score_id=a["score_id"],
                  compute_assumption=assumption or None)
-        kwargs = {"anchor_score": sign * a["score"], "anchor_stderr": score_stderr(a, benchmark)}
+        extra = (sign * a["score"], score_stderr(a, benchmark))
     elif model_id in t.compute:
         v.update(method="cross-family-absolute", compute_assumption=None)
-        kwargs = {"own_log10": math.log10(t.compute[model_id]["training_compute_flop"]),
-                  "own_log10_sd": compute_log10_sd(t.compute[model_id])}
+        extra = (math.log10(t.compute[model_id]["training_compute_flop"]), compute_log10_sd(t.compute[model_id]))
     else:
         v["reason"] = f"no score of {model_id} or its base in the reference and no compute estimate"
         return v
-    out = gain(curve, sign * score["score"], score_stderr(score, benchmark), chance, perfect, **kwargs)
-    if not np.isfinite(out["log10_ceg"]):
-        v["reason"] = "the reference curve does not increase with compute (slope <= 0 in over 5% of draws)"
-        return v
-    v.update(ceg=10 ** out["log10_ceg"], ceg_low=10 ** out["log10_low"], ceg_high=10 ** out["log10_high"],
-             extrapolated=out["extrapolated"],
-             evidence="extrapolated" if out["extrapolated"] else "robust-point")
-    v["reason"] = "enhanced score outside the reference's score range" if out["extrapolated"] else None
-    if v["enhanced_compute_flop"] is not None:
-        v["effective_compute_flop"] = v["enhanced_compute_flop"] * v["ceg"]
-        v["effective_compute_low_flop"] = v["enhanced_compute_flop"] * v["ceg_low"]
+    ask = asks.setdefault((curve_key, v["method"]), (curve, _ends(benchmark), []))
+    ask[2].append((v, sign * score["score"], score_stderr(score, benchmark), *extra))
     return v
+
+
+def _read_gains(asks: dict) -> None:
+    """Read every asked gain, one batch per curve and form (:func:`ceg_calc.calc.crossfamily.gains`)."""
+    for (_key, method), (curve, (chance, perfect), asked) in asks.items():
+        rows, scores, stderrs, first, second = zip(*asked)
+        form = ({"anchor_score": first, "anchor_stderr": second} if method == "cross-family-offset"
+                else {"own_log10": first, "own_log10_sd": second})
+        out = gains(curve, scores, stderrs, chance, perfect, **form)
+        for i, v in enumerate(rows):
+            if not np.isfinite(out["log10_ceg"][i]):
+                v["reason"] = "the reference curve does not increase with compute (slope <= 0 in over 5% of draws)"
+                continue
+            extrapolated = bool(out["extrapolated"][i])
+            v.update(ceg=10 ** float(out["log10_ceg"][i]), ceg_low=10 ** float(out["log10_low"][i]),
+                     ceg_high=10 ** float(out["log10_high"][i]), extrapolated=extrapolated,
+                     evidence="extrapolated" if extrapolated else "robust-point")
+            v["reason"] = "enhanced score outside the reference's score range" if extrapolated else None
+            if v["enhanced_compute_flop"] is not None:
+                v["effective_compute_flop"] = v["enhanced_compute_flop"] * v["ceg"]
+                v["effective_compute_low_flop"] = v["enhanced_compute_flop"] * v["ceg_low"]
 
 
 def cross_family(estimates: pd.DataFrame, tables: dict, resource) -> pd.DataFrame:
     """The ``ceg_cross_family`` table as a typed frame, sorted by ``row_id``."""
     t = Tables(tables)
-    refs, cache, rows = _references(t), {}, []
+    refs, cache, rows, asks = _references(t), {}, [], {}
     for comparison in t.comparisons:
         key = (comparison["benchmark_id"], comparison["baseline_setting_id"], comparison["baseline_source_id"])
         for score in t.side(comparison, "enhanced"):
-            rows.append(_row(t, refs, cache, comparison, score, key))
+            rows.append(_row(t, refs, cache, comparison, score, key, asks))
     hub = sorted((s for (b, _st, src, _f), scores in t.sides.items() if src == HUB_SOURCE for s in scores
                   if s.get("enhancement_id") == "reasoning-training"), key=lambda s: s["score_id"])
     for score in hub:
         comparison = {"enhancement_id": "reasoning-training", "benchmark_id": score["benchmark_id"]}
-        rows.append(_row(t, refs, cache, comparison, score, (score["benchmark_id"], HUB_SETTING, HUB_SOURCE)))
+        rows.append(_row(t, refs, cache, comparison, score, (score["benchmark_id"], HUB_SETTING, HUB_SOURCE), asks))
+    _read_gains(asks)
     within = {(r.comparison_id, r.enhanced_model_id): (r.ceg, r.evidence)
               for r in estimates[["comparison_id", "enhanced_model_id", "ceg", "evidence"]].itertuples()}
     for v in rows:
