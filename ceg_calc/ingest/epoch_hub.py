@@ -3,18 +3,24 @@
 Three steps, as in a data pipeline:
 
 - **Load** the hub files Epoch AI ran itself (GPQA Diamond, MATH level 5, OTIS Mock AIME 2024-2025,
-  FrontierMath, SWE-bench Verified) from the snapshot (hashes checked by :mod:`snapshots`);
+  FrontierMath, SWE-bench Verified) from the snapshot (hashes checked by :mod:`snapshots`), and eleven
+  of its ``_external`` files, scores the hub collected from papers, model cards and leaderboards (MMLU,
+  GSM8K, BBH, HellaSwag, ARC, Winogrande, PIQA, TriviaQA, BoolQ, LAMBADA, OpenBookQA; which files and
+  rows are left out, and why, is said at :data:`EXTERNAL`);
 - **Process** them into rows of sources, benchmarks, settings, models, compute_estimates and
   benchmark_scores. A ``Model version`` ending in an effort level (``_low`` ... ``_xhigh``) or a
   thinking budget (``_16K`` ... ``_64K``) is one model in several settings, so a model's scores
   across settings form a test-time-compute curve. Scores are Epoch's fractions times 100 (the
   package's benchmarks are percent), with Epoch's standard error likewise;
+  An _external score is second-hand (``second_hand = true``): its notes name the source and link the
+  hub gives, its locator the file, row id and score column, its setting the shots the hub records;
 - **Save**: imported rows replace the rows with the same key in ``data/``; every other row is kept.
 
 Compute is Epoch's ``Training compute (FLOP)`` only (a figure in the note alone is not an estimate);
 a note that says the figure already includes post-training, or an assumed share of it, is flagged in
 the estimate's notes (``includes post-training``). Models already in the package under another id
-(:data:`ALIASES`) get their scores and a non-preferred hub compute row, never a new model row.
+(:data:`ALIASES`; :data:`EXTERNAL_ALIASES` for names met in the _external files only) get their scores
+and a hub compute row (preferred only where the package has no other), never a new model row.
 
 Run ``ceg ingest epoch-hub [--check]``.
 """
@@ -27,6 +33,8 @@ from pathlib import Path
 import pandas as pd
 
 from ceg_calc.ingest.save import IngestError, load_csv, save
+from ceg_calc.ingest.epoch_hub_external import (EXTERNAL, EXTERNAL_ALIASES, EXTERNAL_BENCHMARKS, EXTERNAL_COLUMNS,
+                                                 EXTERNAL_FAMILIES)
 from ceg_calc.ingest.snapshots import open_snapshot
 
 SNAPSHOT = "epoch-benchmarks"
@@ -62,7 +70,7 @@ FAMILIES = [(re.compile(r"^llama-3\.1-\d+b-instruct$"), "llama-3.1-instruct"),
 
 
 def family_of(model_id: str) -> str:
-    return next((family for pattern, family in FAMILIES if pattern.match(model_id)), model_id)
+    return next((family for pattern, family in FAMILIES + EXTERNAL_FAMILIES if pattern.match(model_id)), model_id)
 
 EFFORT = re.compile(r"_(low|medium|high|xhigh|minimal|none)$")
 BUDGET = re.compile(r"_(\d+)K$")
@@ -85,7 +93,7 @@ def slug(text: str) -> str:
 
 
 def model_id_of(base: str) -> str:
-    return ALIASES.get(base) or slug(base.split("/")[-1])
+    return ALIASES.get(base) or EXTERNAL_ALIASES.get(base) or slug(base.split("/")[-1])
 
 
 def _number(text: str):
@@ -105,6 +113,18 @@ POST_TRAINING = re.compile(r"post-?train|fine-?tun|\bRL\b|x ?1\.1|\*1\.1|× ?1\.
 def load(root: Path = Path(".")) -> dict[str, pd.DataFrame]:
     files = open_snapshot(SNAPSHOT, root)
     return {name: load_csv(files[name], COLUMNS, f"data/raw/{SNAPSHOT}/{name}") for name in FILES}
+
+
+def load_external(root: Path = Path(".")) -> dict[str, pd.DataFrame]:
+    """The ``_external`` files of :data:`EXTERNAL`, rows without a ``Model version`` left out (see there)."""
+    files = open_snapshot(SNAPSHOT, root)
+    frames = {}
+    for name, (_benchmark, column) in EXTERNAL.items():
+        frame = load_csv(files[name], [*EXTERNAL_COLUMNS, column], f"data/raw/{SNAPSHOT}/{name}")
+        frame.insert(0, "line", range(2, len(frame) + 2))  # the row's line in the file (header = 1)
+        frame["Model version"] = frame["Model version"].str.strip()
+        frames[name] = frame[frame["Model version"] != ""].reset_index(drop=True)
+    return frames
 
 
 # --- Process ---------------------------------------------------------------------------------------
@@ -154,13 +174,14 @@ def model_and_compute_rows(frames: dict, existing: set, with_compute: set = froz
     seen: dict = {}
     for name, frame in frames.items():
         for line, r in enumerate(frame.to_dict("records"), start=2):
+            line = r.get("line", line)
             base, _ = split_version(r["Model version"])
             seen.setdefault(model_id_of(base), (base, name, line, r))
             if _number(r["Training compute (FLOP)"]) and not _number(seen[model_id_of(base)][3]["Training compute (FLOP)"]):
                 seen[model_id_of(base)] = (base, name, line, r)
     models, compute = [], []
     for model_id, (base, name, line, r) in sorted(seen.items()):
-        alias = base in ALIASES
+        alias = base in ALIASES or base in EXTERNAL_ALIASES
         if not alias and model_id in existing:
             raise IngestError(f"data/raw/{SNAPSHOT}/{name}:{line}: model {base!r} would be id {model_id!r}, "
                               "which data/models.csv already has: add it to ALIASES")
@@ -236,11 +257,20 @@ KEYS = {"sources": "source_id", "benchmarks": "benchmark_id", "settings": "setti
         "compute_estimates": "estimate_id", "benchmark_scores": "score_id"}
 
 
-def process(frames: dict, existing: set, with_compute: set = frozenset(), enhancement_of: dict | None = None
-            ) -> dict[str, pd.DataFrame]:
+def process(frames: dict, existing: set, with_compute: set = frozenset(), enhancement_of: dict | None = None,
+            external: dict | None = None, external_of: dict | None = None) -> dict[str, pd.DataFrame]:
+    """The import's rows; ``external`` holds the _external files (:func:`load_external`), read after Epoch's
+    own runs (a model's row and compute come from the first file that has them)."""
+    external = external or {}
     scores = score_rows(frames, enhancement_of)
-    models, compute = model_and_compute_rows(frames, existing, with_compute)
-    return {"sources": pd.DataFrame(SOURCES), "benchmarks": benchmark_rows(), "settings": setting_rows(scores),
+    models, compute = model_and_compute_rows({**frames, **external}, existing, with_compute)
+    settings, benchmarks = setting_rows(scores), benchmark_rows()
+    if external:
+        outside = external_score_rows(external, enhancement_of if external_of is None else external_of)
+        scores = pd.concat([scores, outside], ignore_index=True)
+        settings = pd.concat([settings, external_setting_rows(outside)], ignore_index=True)
+        benchmarks = pd.concat([benchmarks, external_benchmark_rows()], ignore_index=True)
+    return {"sources": pd.DataFrame(SOURCES), "benchmarks": benchmarks, "settings": settings,
             "models": models, "compute_estimates": compute, "benchmark_scores": scores}
 
 
@@ -253,9 +283,108 @@ def run(root: Path, check: bool) -> tuple[int, list[str]]:
     with_compute = set(compute.loc[(compute["preferred"] == "true") & (compute["source_id"] != SOURCE), "model_id"])
     scores = load_csv(Path(root) / "data" / "benchmark_scores.csv", ["model_id", "enhancement_id", "source_id"],
                       "data/benchmark_scores.csv")
-    enhanced = set(models.loc[models["enhanced"] == "true", "model_id"]) & set(ALIASES.values())
+    enhanced = set(models.loc[models["enhanced"] == "true", "model_id"]) & {*ALIASES.values(), *EXTERNAL_ALIASES.values()}
     own = scores[(scores["source_id"] != SOURCE) & scores["model_id"].isin(enhanced) & (scores["enhancement_id"] != "")]
     enhancement_of = {m: g["enhancement_id"].mode().iloc[0] for m, g in own.groupby("model_id")}
-    tables = process(load(root), existing, with_compute, enhancement_of)
+    # An _external score is the model as released, never under a prompting or scaffolding technique studied
+    # elsewhere: it carries the model's training enhancement (category data), where its other rows name one.
+    kinds = load_csv(Path(root) / "data" / "enhancements.csv", ["enhancement_id", "category"], "data/enhancements.csv")
+    trained = own[own["enhancement_id"].isin(set(kinds.loc[kinds["category"] == "data", "enhancement_id"]))]
+    external_of = {**enhancement_of, **{m: g["enhancement_id"].mode().iloc[0] for m, g in trained.groupby("model_id")}}
+    tables = process(load(root), existing, with_compute, enhancement_of, load_external(root), external_of)
     return save(root, {name: (frame, KEYS[name]) for name, frame in tables.items()}, check,
                 "the Epoch Benchmarking Hub import")
+
+
+# --- The hub's _external files (tables in :mod:`ceg_calc.ingest.epoch_hub_external`) ---------------
+
+SHOTS = re.compile(r"^(\d+)(-shot)?$")
+
+
+def external_setting(shots: str) -> str:
+    shots = shots.strip()
+    if m := SHOTS.match(shots):
+        return f"epoch-hub-external-{int(m.group(1))}-shot"
+    if shots == "few":
+        return "epoch-hub-external-few-shot"
+    if not shots:
+        return "epoch-hub-external-shots-not-stated"
+    raise IngestError(f"Shots {shots!r}: not a shot count the import knows")
+
+
+def external_score_rows(frames: dict, enhancement_of: dict | None = None) -> pd.DataFrame:
+    """One score per row of an _external file with a ``Model version`` and a score (:func:`load_external`)."""
+    enhancement_of = enhancement_of or {}
+    rows = []
+    for name, frame in frames.items():
+        benchmark, column = EXTERNAL[name]
+        for r in frame.to_dict("records"):
+            where = f"data/raw/{SNAPSHOT}/{name}:{r['line']}"
+            value = _number(r[column])
+            if value is None:
+                continue
+            if not 0 <= value <= 1:
+                raise IngestError(f"{where}: {column}: {r[column]} is not a fraction")
+            try:
+                setting = external_setting(r["Shots"])
+            except IngestError as exc:
+                raise IngestError(f"{where}: {exc}") from None
+            model_id = model_id_of(r["Model version"])
+            link = r["Source link"].strip()
+            notes = (f"Second-hand: the hub gives its source as '{r['Source'].strip() or 'not named'}'"
+                     + (f" ({link})" if link else " (no link)")
+                     + f"; the hub's fraction {r[column]} x 100; shots as the hub gives them: "
+                     + (" ".join(r["Shots"].split()) or "blank"))
+            if r["Name"].strip():
+                notes += f"; hub name {' '.join(r['Name'].split())}"
+            if r["Notes"].strip():
+                notes += f"; hub note: {_gist(r['Notes'])}"
+            rows.append({
+                "score_id": f"epoch-hub.{model_id}.{setting}.{benchmark}.{slug(r['id'])}", "model_id": model_id,
+                "benchmark_id": benchmark, "setting_id": setting,
+                "enhancement_id": "reasoning-training" if REASONING.search(r["Model version"])
+                                  else enhancement_of.get(model_id),
+                "score": float(f"{100 * value:.6g}"), "score_stderr": None, "setting_label": r["Model version"],
+                "second_hand": True, "source_id": SOURCE,
+                "locator": f"{name}, row id {r['id']} (line {r['line']}, Model version {r['Model version']}), "
+                           f"column {column}",
+                "notes": notes,
+            })
+    scores = pd.DataFrame(rows)
+    dup = scores[scores["score_id"].duplicated()]
+    if len(dup):
+        raise IngestError(f"data/raw/{SNAPSHOT}: two rows give {dup['score_id'].iloc[0]}")
+    return scores
+
+
+def external_setting_rows(scores: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for setting in sorted(set(scores["setting_id"])):
+        shots = setting.removeprefix("epoch-hub-external-").removesuffix("-shot")
+        if shots == "shots-not-stated":
+            text, prompting, n = "Score collected by Epoch AI's hub from another source; shots not given", "not-stated", None
+        elif shots == "few":
+            text, prompting, n = "Score collected by Epoch AI's hub from another source; few-shot (count not given)", \
+                "few-shot", None
+        else:
+            n = int(shots)
+            text = f"Score collected by Epoch AI's hub from another source; {n}-shot"
+            prompting = "zero-shot" if n == 0 else "few-shot"
+        rows.append({"setting_id": setting, "description": text, "prompting": prompting, "shots": n,
+                     "decoding": "not-stated", "samples": None, "tools": "none", "scaffold": "none",
+                     "notes": "The hub records shots only: prompt format, metric variant (likelihood or generation, "
+                              "chain of thought) and decoding follow each row's source, named in the score's notes, "
+                              "and differ between rows of this setting."})
+    return pd.DataFrame(rows)
+
+
+def external_benchmark_rows() -> pd.DataFrame:
+    rows = []
+    files = {benchmark: name for name, (benchmark, _column) in EXTERNAL.items()}
+    for benchmark, (title, domain, metric, chance, note) in EXTERNAL_BENCHMARKS.items():
+        rows.append({"benchmark_id": benchmark, "name": title, "domain": domain, "metric": metric,
+                     "scale": "percent", "higher_is_better": True, "min_score": 0, "max_score": 100,
+                     "chance_score": chance, "n_items": None, "source_id": SOURCE, "locator": files[benchmark],
+                     "notes": "Scores Epoch AI's hub collected from other sources; fractions there, percent here. "
+                              + note})
+    return pd.DataFrame(rows)
