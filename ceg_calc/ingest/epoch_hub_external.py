@@ -54,6 +54,9 @@ EXTERNAL_BENCHMARKS = {
 }
 #: hub ``Model version`` in an _external file -> model id already in the package (same model, other source)
 EXTERNAL_ALIASES = {
+    "qwen2.5-7b-instruct": "qwen2.5-7b-instruct",
+    "Qwen2.5-72B": "qwen2.5-72b",
+    "qwen2.5-14b-instruct": "qwen2.5-14b-instruct",
     "bloom": "bloom", "claude-1.3": "claude-1.3", "claude-instant-1.1": "claude-instant-1.1",
     "code-davinci-002": "code-davinci-002", "deepseek-coder-1.3b-base": "deepseek-coder-1.3b-base",
     "deepseek-coder-33b-base": "deepseek-coder-33b-base", "deepseek-coder-6.7b-base": "deepseek-coder-6.7b-base",
