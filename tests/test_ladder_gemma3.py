@@ -1,7 +1,8 @@
 """Gemma 3 post-training ladder (Gemma 3 Technical Report, https://arxiv.org/abs/2503.19786v1).
 
 Pre-trained (PT, family ``gemma-3``) and instruction-tuned (IT, family ``gemma-3-it``) 1B/4B/12B/27B on the
-text benchmarks both kinds are reported on: Tables 9, 10, 13 (PT), 6, 18 (IT) and 15 (both). Golden values
+benchmarks both kinds are reported on: text, Tables 9, 10, 13 (PT), 6, 18 (IT) and 15 (both); image,
+Tables 11 (PT) and 16 (IT). Golden values
 are the numbers as printed in the report.
 """
 
@@ -41,12 +42,22 @@ CELLS = [
     ("Table 18, row ECLeKTic, column Gemma 3 27B", 16.7),
     ("Table 18, row WMT24++, column Gemma 3 1B", 35.9),
     ("Table 18, row MBPP, column Gemma 3 12B", 73.0),
+    ("Table 11, row DocVQA, column 4B", 72.8),
+    ("Table 11, row MMMU, column 27B", 56.1),
+    ("Table 11, row VQAv2, column 12B", 71.2),
+    ("Table 16, row InfoVQA, column 27B", 70.6),
+    ("Table 16, row TextVQA, column 12B", 67.7),
+    ("Table 16, row VQAv2 (val), column 4B", 62.4),
+    ("Table 6, row MMMU (val), column Gemma 3 12B", 59.6),
 ]
 
 # Gemma 3 cells per table on the benchmarks both PT and IT are reported on, as printed, less blank cells.
 # Table 10 has no 1B column (7 rows x 3); Table 15 has 4 rows x 3 sizes x (PT, IT); Table 18's MATH and
-# GMMLU-Lite rows repeat Table 6's cells and are kept once, under Table 6 (9 - 2 rows x 4).
-COUNTS = {"Table 6": 16, "Table 9": 4, "Table 10": 21, "Table 13": 12, "Table 15": 24, "Table 18": 28}
+# GMMLU-Lite rows repeat Table 6's cells and are kept once, under Table 6 (9 - 2 rows x 4). Image benchmarks
+# (4B-27B; 1B has no vision encoder): Table 11 (PT) 7 rows x 3; Table 16 (IT) 7 rows x 3 less its MMMU (val)
+# row, which repeats Table 6's (4 rows x 4 + MMMU (val) 3 = 19 in Table 6).
+COUNTS = {"Table 6": 19, "Table 9": 4, "Table 10": 21, "Table 11": 21, "Table 13": 12, "Table 15": 24,
+          "Table 16": 18, "Table 18": 28}
 
 
 def _read(name):
@@ -75,6 +86,14 @@ def test_table18_repeats_of_table6_are_named_in_the_notes(bench, label, values):
         row = s[(s["benchmark_id"] == bench) & (s["model_id"] == f"gemma-3-{size.lower()}-it")]
         assert len(row) == 1 and float(row["score"].iloc[0]) == value
         assert f"Table 18 (row {label}, column Gemma 3 {size}) prints the same value" in row["notes"].iloc[0]
+
+
+def test_table16_mmmu_repeats_table6():
+    s = _ours()
+    for size, value in {"4B": 48.8, "12B": 59.6, "27B": 64.9}.items():
+        row = s[(s["benchmark_id"] == "mmmu") & (s["model_id"] == f"gemma-3-{size.lower()}-it")]
+        assert len(row) == 1 and float(row["score"].iloc[0]) == value
+        assert f"Table 16 (row MMMU (val), column {size}) prints the same value" in row["notes"].iloc[0]
 
 
 def test_cells_per_table():
@@ -115,7 +134,7 @@ def test_compute_is_six_n_d_on_language_model_parameters():
 def test_comparisons_name_both_settings():
     comp = _read("comparisons")
     comp = comp[comp["comparison_id"].str.startswith("chat-tuning.gemma-3.")]
-    assert len(comp) == 15
+    assert len(comp) == 22
     assert set(comp["baseline_family"]) == {"gemma-3"} and set(comp["enhanced_family"]) == {"gemma-3-it"}
     assert set(comp["method"]) == {"interpolate"}
     settings = set(_read("settings")["setting_id"])
@@ -123,6 +142,8 @@ def test_comparisons_name_both_settings():
         assert row["baseline_setting_id"] in settings and row["enhanced_setting_id"] in settings
         if row["baseline_setting_id"] != row["enhanced_setting_id"]:
             assert row["notes"].startswith("Settings differ")
+        if row["benchmark_id"] in {"docvqa", "infovqa", "textvqa", "ai2d", "chartqa", "vqav2", "mmmu"}:
+            assert "Pan & Scan" in row["notes"]
 
 
 def test_hub_model_is_an_alias():
