@@ -63,7 +63,8 @@ ALIASES = {"o1-2024-12-17": "o1", "gpt-4o-2024-05-13": "gpt-4o", "DeepSeek-R1": 
            "Meta-Llama-3-70B-Instruct": "meta-llama-3-70b-instruct", "qwen3-235b-a22b": "qwen3-235b-a22b",
            "qwen2.5-72b-instruct": "qwen2.5-72b-instruct",
            "qwen2.5-32b-instruct": "qwen2.5-32b-instruct",
-           "gemma-3-27b-it": "gemma-3-27b-it"}
+           "gemma-3-27b-it": "gemma-3-27b-it",
+           "Llama-3.1-Tulu-3-70B-DPO": "llama-3.1-tulu-3-70b-dpo"}
 #: Hub models grouped into one family (sizes of one release trained the same way); others are their own.
 FAMILIES = [(re.compile(r"^llama-3\.1-\d+b-instruct$"), "llama-3.1-instruct"),
             (re.compile(r"^meta-llama-3-\d+b-instruct$"), "llama-3-instruct"),
