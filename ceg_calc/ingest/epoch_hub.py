@@ -53,7 +53,9 @@ ALIASES = {"o1-2024-12-17": "o1", "gpt-4o-2024-05-13": "gpt-4o", "DeepSeek-R1": 
            "Llama-3.1-8B-Instruct": "llama-3.1-8b-instruct", "Llama-3.1-70B-Instruct": "llama-3.1-70b-instruct",
            "Llama-3.1-405B-Instruct": "llama-3.1-405b-instruct", "Meta-Llama-3-8B-Instruct": "meta-llama-3-8b-instruct",
            "Meta-Llama-3-70B-Instruct": "meta-llama-3-70b-instruct", "qwen3-235b-a22b": "qwen3-235b-a22b",
-           "qwen2.5-72b-instruct": "qwen2.5-72b-instruct"}
+           "qwen2.5-72b-instruct": "qwen2.5-72b-instruct",
+           "DeepSeek-R1-Distill-Llama-70B": "deepseek-r1-distill-llama-70b",
+           "DeepSeek-R1-Distill-Qwen-14B": "deepseek-r1-distill-qwen-14b"}
 #: Hub models grouped into one family (sizes of one release trained the same way); others are their own.
 FAMILIES = [(re.compile(r"^llama-3\.1-\d+b-instruct$"), "llama-3.1-instruct"),
             (re.compile(r"^meta-llama-3-\d+b-instruct$"), "llama-3-instruct"),
