@@ -62,7 +62,38 @@ def test_counts():
     t6 = s[s.locator.str.startswith("Table 6, row ") | s.locator.str.contains("; Table 6 prints", regex=False)]
     assert len(t6) == 15
     assert set(s[s.setting_id == "r1-eval-cons64"].benchmark_id) == {"aime-2024"}
-    assert (s.setting_id == "r1-eval-cons64").sum() == 8
+    assert (s.setting_id == "r1-eval-cons64").sum() == 11  # 6 students, R1-Zero, QwQ, 3 Table 5 baselines
+
+
+#: Table 5's comparison rows (their pass@1 cells repeat Table 4; GPT-4o's three Table 4 rows are not repeated)
+BASELINE_CELLS = [
+    ("GPT-4o-0513", "gpt-4o", "AIME 2024 cons@64", 13.4),
+    ("GPT-4o-0513", "gpt-4o", "LiveCodeBench pass@1", 32.9),
+    ("Claude-3.5-Sonnet-1022", "claude-3-5-sonnet-20241022", "AIME 2024 cons@64", 26.7),
+    ("Claude-3.5-Sonnet-1022", "claude-3-5-sonnet-20241022", "GPQA Diamond pass@1", 65.0),
+    ("OpenAI-o1-mini", "o1-mini-2024-09-12", "AIME 2024 pass@1", 63.6),
+    ("OpenAI-o1-mini", "o1-mini-2024-09-12", "AIME 2024 cons@64", 80.0),
+]
+
+
+@pytest.mark.parametrize("row, model, column, value", BASELINE_CELLS)
+def test_table5_baseline_cell(row, model, column, value):
+    s = _ours()
+    hit = s[s.locator.str.startswith(f"Table 5, row {row}, column {column}")]
+    assert len(hit) == 1
+    assert hit.iloc[0].score == pytest.approx(value, abs=1e-9)
+    assert hit.iloc[0].model_id == model
+
+
+def test_table5_baseline_counts():
+    """4 comparison rows x 5 cells = 20, less GPT-4o's 3 cells already entered from Table 4 (same values)
+    and QwQ-32B-Preview's 5, which cite Table 6."""
+    s = _ours()
+    rows = s[s.locator.str.startswith("Table 5, row ") & ~s.model_id.str.startswith("deepseek-r1-distill-")]
+    assert len(rows) == 12
+    gpt4o = s[(s.model_id == "gpt-4o") & s.benchmark_id.isin(["aime-2024", "math-500", "gpqa-diamond"])
+              & (s.setting_id == "r1-eval-sampled")]
+    assert sorted(gpt4o.score) == [9.3, 49.9, 74.6]
 
 
 STUDENTS = {
