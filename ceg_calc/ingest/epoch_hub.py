@@ -64,7 +64,9 @@ ALIASES = {"o1-2024-12-17": "o1", "gpt-4o-2024-05-13": "gpt-4o", "DeepSeek-R1": 
            "qwen2.5-72b-instruct": "qwen2.5-72b-instruct",
            "qwen2.5-32b-instruct": "qwen2.5-32b-instruct",
            "gemma-3-27b-it": "gemma-3-27b-it",
-           "Llama-3.1-Tulu-3-70B-DPO": "llama-3.1-tulu-3-70b-dpo"}
+           "Llama-3.1-Tulu-3-70B-DPO": "llama-3.1-tulu-3-70b-dpo",
+           "DeepSeek-R1-Distill-Llama-70B": "deepseek-r1-distill-llama-70b",
+           "DeepSeek-R1-Distill-Qwen-14B": "deepseek-r1-distill-qwen-14b"}
 #: Hub models grouped into one family (sizes of one release trained the same way); others are their own.
 FAMILIES = [(re.compile(r"^llama-3\.1-\d+b-instruct$"), "llama-3.1-instruct"),
             (re.compile(r"^meta-llama-3-\d+b-instruct$"), "llama-3-instruct"),
