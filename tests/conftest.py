@@ -67,6 +67,27 @@ def valid_package(tmp_path, derived_valid_package) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def built_valid_package(tmp_path_factory, derived_valid_package) -> Path:
+    """The derived valid fixture package after one ``build_site`` (database, Parquet, site metadata),
+    made once per test process; never modify it: ``built_package`` hands out copies."""
+    from ceg_calc.publish.site import build_site
+
+    target = tmp_path_factory.mktemp("built-valid") / "pkg"
+    shutil.copytree(derived_valid_package, target)
+    build_site(target)
+    return target
+
+
+@pytest.fixture
+def built_package(tmp_path, built_valid_package) -> Path:
+    """A copy of the valid fixture package as ``build_site`` leaves it, safe to modify (the build's
+    staleness is judged from the files' contents, so the copy is as fresh as the original)."""
+    target = tmp_path / "pkg"
+    shutil.copytree(built_valid_package, target)
+    return target
+
+
 @pytest.fixture
 def make_package(tmp_path):
     """Factory: ``make_package(overlay_dir)`` assembles the valid package plus an overlay."""

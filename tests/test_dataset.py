@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -60,9 +58,12 @@ def test_compute_matches_epoch(estimate_id, epoch_row, confidence):
 
 
 def test_import_is_current():
-    result = subprocess.run([sys.executable, "-m", "ceg_calc.cli", "ingest", "epoch", "--check", "--path", str(REPO)],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    from click.testing import CliRunner
+
+    from ceg_calc.cli import cli
+
+    result = CliRunner().invoke(cli, ["ingest", "epoch", "--check", "--path", str(REPO)])
+    assert result.exit_code == 0, (result.output, result.exception)
 
 
 def test_alphacode_sizes_from_the_model_table():

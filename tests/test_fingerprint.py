@@ -19,8 +19,8 @@ from ceg_calc.verbs.validate import validate_package
 
 @pytest.fixture
 def derived(valid_package):
-    """The toy package after ``ceg derive``: its fingerprint is recorded."""
-    derive_package(valid_package)
+    """The toy package after ``ceg derive``: its fingerprint is recorded (``valid_package`` is a copy of
+    the session's derived package; deriving it again writes the same bytes, so it is not repeated)."""
     return valid_package
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import random
 import re
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -93,9 +91,12 @@ def test_strict_and_norm_columns_are_not_used(scores):
 
 
 def test_import_is_current():
-    result = subprocess.run([sys.executable, "-m", "ceg_calc.cli", "ingest", "obsscaling", "--check", "--path", str(REPO)],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    from click.testing import CliRunner
+
+    from ceg_calc.cli import cli
+
+    result = CliRunner().invoke(cli, ["ingest", "obsscaling", "--check", "--path", str(REPO)])
+    assert result.exit_code == 0, (result.output, result.exception)
 
 
 def test_six_n_d_is_six_times_parameters_times_tokens():

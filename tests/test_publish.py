@@ -31,9 +31,9 @@ from ceg_calc.gate.checks import read_valid_tables
 
 
 @pytest.fixture
-def built(valid_package):
-    build_site(valid_package)
-    return valid_package
+def built(built_package):
+    """The valid fixture package, built (a fresh copy for each test)."""
+    return built_package
 
 
 def test_every_table_reads_back_equal_to_its_csv(built):

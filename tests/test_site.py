@@ -17,9 +17,9 @@ from ceg_calc.publish.site import TRUNCATE_CELLS, build_site
 
 
 @pytest.fixture
-def built(valid_package):
-    build_site(valid_package)
-    return valid_package
+def built(built_package):
+    """The valid fixture package, built (a fresh copy for each test)."""
+    return built_package
 
 
 def _get(built, path):
