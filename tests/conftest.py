@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,19 @@ def table(name: str):
     import pandas as pd
 
     return pd.read_csv(REPO / "data" / f"{name}.csv", keep_default_na=False, na_values=[""])
+
+
+@functools.lru_cache(maxsize=1)
+def _scores_by_locator():
+    s = table("benchmark_scores")
+    return s.groupby(["source_id", "locator"])["score"].apply(list).to_dict()
+
+
+def located_score(source_id: str, locator: str) -> float:
+    """The one score of ``source_id`` whose locator is exactly ``locator`` (a cell as its source prints it)."""
+    hits = _scores_by_locator().get((source_id, locator), [])
+    assert len(hits) == 1, (source_id, locator, hits)
+    return float(hits[0])
 
 
 def score_row(model, benchmark, setting, source):

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import located_score
+
 from ceg_calc.calc.crossfamily import fit_curve, gain, rescaled_logit
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
@@ -98,6 +100,8 @@ def test_reasoning_training_on_gpqa_diamond_is_shown_beside_epochs_stated_gain()
     assert "GPT-4o" in o1["compute_assumption"] and o1["ceg"] > 1
 
 
+LLAMA31 = "meta2024-llama31-model-card"
+
 # Cells of the Llama 3.1 model card (commit e2e67cd8), read from the card: (table, row, column, value).
 LLAMA31_CELLS = [
     ("Base pretrained models", "MMLU", "Llama 3.1 405B", 85.2),
@@ -115,18 +119,15 @@ LLAMA31_CELLS = [
 
 @pytest.mark.parametrize("table,row,column,value", LLAMA31_CELLS)
 def test_llama31_card_cell_is_found_through_its_locator(table, row, column, value):
-    scores = _scores()
-    hit = scores[scores["locator"] == f"Benchmark scores, {table}, row {row}, column {column}"]
-    assert len(hit) == 1 and float(hit["score"].iloc[0]) == pytest.approx(value)
+    assert located_score(LLAMA31, f"Benchmark scores, {table}, row {row}, column {column}") == pytest.approx(value)
 
 
 @pytest.mark.parametrize("language,column,value", [("Portuguese", "Llama 3.1 8B Instruct", 62.12),
                                                    ("Thai", "Llama 3.1 405B Instruct", 78.21),
                                                    ("Italian", "Llama 3.1 70B Instruct", 80.4)])
 def test_llama31_multilingual_cell_is_found_through_its_locator(language, column, value):
-    scores = _scores()
-    hit = scores[scores["locator"] == f"Benchmark scores, Multilingual benchmarks, row {language}, column {column}"]
-    assert len(hit) == 1 and float(hit["score"].iloc[0]) == pytest.approx(value)
+    locator = f"Benchmark scores, Multilingual benchmarks, row {language}, column {column}"
+    assert located_score(LLAMA31, locator) == pytest.approx(value)
 
 
 def test_every_llama31_card_cell_is_in_the_package():
@@ -159,9 +160,7 @@ QWEN3_CELLS = [
 
 @pytest.mark.parametrize("table,row,column,value", QWEN3_CELLS)
 def test_qwen3_cell_is_found_through_its_locator(table, row, column, value):
-    scores = _scores()
-    hit = scores[scores["locator"] == f"{table}, row {row}, column {column}"]
-    assert len(hit) == 1 and float(hit["score"].iloc[0]) == pytest.approx(value)
+    assert located_score("qwen2025-qwen3", f"{table}, row {row}, column {column}") == pytest.approx(value)
 
 
 def test_qwen3_mixture_of_experts_are_not_pooled_with_the_dense_sizes():

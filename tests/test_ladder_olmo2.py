@@ -5,6 +5,8 @@ Golden values are the numbers as printed in the paper."""
 import pandas as pd
 import pytest
 
+from conftest import located_score
+
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 SRC = "olmo2025-olmo2"
 
@@ -44,10 +46,7 @@ CELLS = [
 
 @pytest.mark.parametrize("table,row,column,value", CELLS)
 def test_cell_read_from_the_paper(table, row, column, value):
-    s = _scores()
-    hit = s[s["locator"] == f"{table}, row {row}, column {column}"]
-    assert len(hit) == 1, (table, row, column)
-    assert float(hit["score"].iloc[0]) == pytest.approx(float(value))
+    assert located_score(SRC, f"{table}, row {row}, column {column}") == pytest.approx(float(value))
 
 
 def test_cell_counts_per_table():

@@ -166,6 +166,11 @@ def score_rows(frames: dict, enhancement_of: dict | None = None) -> pd.DataFrame
                            + ", column mean_score",
                 "notes": notes,
             })
+    return _unique_scores(rows)
+
+
+def _unique_scores(rows: list) -> pd.DataFrame:
+    """The score rows as a frame; two rows with one ``score_id`` are an error of the import."""
     scores = pd.DataFrame(rows)
     dup = scores[scores["score_id"].duplicated()]
     if len(dup):
@@ -355,11 +360,7 @@ def external_score_rows(frames: dict, enhancement_of: dict | None = None) -> pd.
                            f"column {column}",
                 "notes": notes,
             })
-    scores = pd.DataFrame(rows)
-    dup = scores[scores["score_id"].duplicated()]
-    if len(dup):
-        raise IngestError(f"data/raw/{SNAPSHOT}: two rows give {dup['score_id'].iloc[0]}")
-    return scores
+    return _unique_scores(rows)
 
 
 def external_setting_rows(scores: pd.DataFrame) -> pd.DataFrame:
