@@ -106,11 +106,12 @@ def make_synthetic_package(root: Path, n_scores: int, n_models: int = 1000, n_be
     shutil.copytree(REPO / "schemas", root / "schemas")
     tables = _small_tables(n_models, n_benchmarks)
     tables["benchmark_scores"] = synthetic_scores(n_scores, n_models, n_benchmarks)
-    from ceg_calc.derive.names import DERIVED_TABLES
-
-    for name in ("comparisons", "comparison_components", "costs", "published_estimates", *DERIVED_TABLES):
-        fields = json.loads((REPO / "schemas" / f"{name}.json").read_text(encoding="utf-8"))["fields"]
-        (root / "data" / f"{name}.csv").write_text(",".join(f["name"] for f in fields) + "\n", encoding="utf-8")
     for name, frame in tables.items():
         _write(frame, root / "data" / f"{name}.csv")
+    # every other table of the descriptor (comparisons, costs, ledger, thresholds, derived ...): its header only
+    descriptor = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] not in tables:
+            fields = json.loads((REPO / resource["schema"]).read_text(encoding="utf-8"))["fields"]
+            (root / resource["path"]).write_text(",".join(f["name"] for f in fields) + "\n", encoding="utf-8")
     return root
