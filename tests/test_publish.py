@@ -556,3 +556,27 @@ def test_the_changelog_entry_is_dated_once_and_notes_are_not_repeated():
         unreleased_heading("## Unreleased\n\n- a\n\n## 0.2.0 — unreleased\n\n- b\n", "0.2.0")
     with pytest.raises(CegError, match="no entry for 0.3.0"):
         unreleased_heading(text, "0.3.0")
+
+
+def test_frontier_view_shows_the_best_supported_evidence_first():
+    # an extrapolated cross-family figure on the largest model must not be the first row a reader sees
+    import sqlite3
+
+    from ceg_calc.publish.database import VIEWS
+
+    db = sqlite3.connect(":memory:")
+    common = ("method TEXT, enhanced_model_id TEXT, enhancement_id TEXT, benchmark_id TEXT, enhanced_compute_flop REAL, "
+              "ceg REAL, ceg_low REAL, ceg_high REAL, effective_compute_flop REAL, effective_compute_low_flop REAL, "
+              "evidence TEXT")
+    db.execute(f"CREATE TABLE ceg_estimates (comparison_id TEXT, {common})")
+    db.execute(f"CREATE TABLE ceg_cross_family (row_id TEXT, reference TEXT, {common})")
+    db.execute("INSERT INTO ceg_cross_family VALUES ('x', 'ref', 'cross-family-absolute', 'big', 'e', 'b', 5e26, "
+               "47.5, 0.94, 11729, 2.4e28, 4.7e26, 'extrapolated')")
+    db.execute("INSERT INTO ceg_estimates VALUES ('c', 'interpolate', 'mid', 'e', 'b', 6e24, 2.0, 1.5, 2.6, 1.2e25, "
+               "9e24, 'robust-point')")
+    db.execute("INSERT INTO ceg_estimates VALUES ('d', 'interpolate', 'small', 'e', 'b', 2e24, 1.0, 1.0, 1.0, 2e24, "
+               "2e24, 'trivial-bound')")
+    db.execute("INSERT INTO ceg_estimates VALUES ('f', 'interpolate', 'low', 'e', 'b', 1e23, 9.0, 5.0, 12, 9e23, "
+               "5e23, 'robust-point')")
+    rows = db.execute(f"SELECT enhanced_model_id, evidence FROM ({VIEWS['frontier']})").fetchall()
+    assert rows == [("mid", "robust-point"), ("big", "extrapolated"), ("small", "trivial-bound")]

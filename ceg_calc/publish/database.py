@@ -23,6 +23,7 @@ from ceg_calc.package.descriptor import DataPackage
 from ceg_calc.package.types import field_type
 from ceg_calc.core.files import cannot_write, fault_point, make_dirs, temporary_beside
 from ceg_calc.gate.checks import read_valid_tables
+from ceg_calc.derive.names import EVIDENCE
 
 DEFAULT_DB = Path("build") / "ceg.db"
 # Columns a table's SQLite copy (and so its Datasette page) shows first, before the rest in schema
@@ -31,18 +32,31 @@ DEFAULT_DB = Path("build") / "ceg.db"
 FIRST_COLUMNS = {"ceg_estimates": ("comparison_id", "enhanced_model_id", "evidence", "ceg", "ceg_low", "ceg_high",
                                    "effective_compute_flop", "enhancement_id", "benchmark_id")}
 
+
+
+def _evidence_rank(table: str) -> str:
+    """SQL ranking a row's evidence in the package's order (:data:`~ceg_calc.derive.names.EVIDENCE`)."""
+    cases = " ".join(f"WHEN '{name}' THEN {rank}" for rank, name in enumerate(EVIDENCE, start=1))
+    return f"CASE {table}.evidence {cases} ELSE {len(EVIDENCE) + 1} END"
+
+
+RANK_E, RANK_C = _evidence_rank("e"), _evidence_rank("c")
 VIEWS = {
-    "frontier": """
+    # models of 1e24 FLOP or more: the best-supported evidence first (robust points, then bounds, then
+    # censored tops and extrapolations, in the package's evidence order), never an extrapolated figure first
+    "frontier": f"""
         SELECT 'within-family' AS method_kind, e.method, e.comparison_id AS row_key, e.enhanced_model_id,
                e.enhancement_id, e.benchmark_id, e.enhanced_compute_flop, e.ceg, e.ceg_low, e.ceg_high,
-               e.effective_compute_flop, e.effective_compute_low_flop, e.evidence, NULL AS reference
+               e.effective_compute_flop, e.effective_compute_low_flop, e.evidence, NULL AS reference,
+               {RANK_E} AS evidence_rank
         FROM ceg_estimates e WHERE e.enhanced_compute_flop >= 1e24
         UNION ALL
         SELECT 'cross-family', c.method, c.row_id, c.enhanced_model_id, c.enhancement_id, c.benchmark_id,
                c.enhanced_compute_flop, c.ceg, c.ceg_low, c.ceg_high, c.effective_compute_flop,
-               c.effective_compute_low_flop, c.evidence, c.reference
+               c.effective_compute_low_flop, c.evidence, c.reference,
+               {RANK_C}
         FROM ceg_cross_family c WHERE c.enhanced_compute_flop >= 1e24
-        ORDER BY enhanced_compute_flop DESC, evidence""",
+        ORDER BY evidence_rank, enhanced_compute_flop DESC, row_key, method_kind""",
     "ceg_by_category": """
         SELECT e.category, e.enhancement_id, n.name AS enhancement,
                COUNT(*) AS rows, SUM(e.status != 'none') AS with_value,
