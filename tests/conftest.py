@@ -19,6 +19,14 @@ def table(name: str):
     return pd.read_csv(REPO / "data" / f"{name}.csv", keep_default_na=False, na_values=[""])
 
 
+def source_rows(name: str, source_id: str):
+    """The rows of table ``name`` that cite ``source_id``, every cell as written (text)."""
+    import pandas as pd
+
+    frame = pd.read_csv(REPO / "data" / f"{name}.csv", dtype=str, keep_default_na=False)
+    return frame[frame["source_id"] == source_id]
+
+
 @functools.lru_cache(maxsize=1)
 def _scores_by_locator():
     s = table("benchmark_scores")

@@ -5,7 +5,7 @@ Golden values are the numbers as printed in the paper."""
 import pandas as pd
 import pytest
 
-from conftest import located_score
+from conftest import located_score, source_rows
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 SRC = "olmo2025-olmo2"
@@ -16,8 +16,7 @@ def _read(name):
 
 
 def _scores():
-    s = _read("benchmark_scores")
-    return s[s["source_id"] == SRC]
+    return source_rows("benchmark_scores", SRC)
 
 
 # (table, row, column, value as printed)
@@ -60,8 +59,7 @@ def test_cell_counts_per_table():
 
 
 def test_ladder_structure():
-    m = _read("models")
-    m = m[m["source_id"] == SRC]
+    m = source_rows("models", SRC)
     base = m[m["family"] == "olmo-2"]
     assert sorted(base["model_id"]) == ["olmo-2-13b", "olmo-2-1b", "olmo-2-32b", "olmo-2-7b"]
     assert (base["enhanced"] == "false").all() and (base["base_model_id"] == "").all()

@@ -6,7 +6,7 @@ Golden values are the numbers as printed."""
 import pandas as pd
 import pytest
 
-from conftest import located_score
+from conftest import located_score, source_rows
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 SRC = "lambert2024-tulu3"
@@ -17,8 +17,7 @@ def _read(name):
 
 
 def _scores():
-    s = _read("benchmark_scores")
-    return s[s["source_id"] == SRC]
+    return source_rows("benchmark_scores", SRC)
 
 
 CELLS = [
@@ -50,8 +49,7 @@ def test_cell_counts_per_table():
 
 
 def test_models_point_at_the_llama_31_bases():
-    m = _read("models")
-    m = m[m["source_id"] == SRC]
+    m = source_rows("models", SRC)
     assert len(m) == 9 and (m["enhanced"] == "true").all()
     assert set(m["base_model_id"]) == {"meta-llama-3.1-8b", "meta-llama-3.1-70b", "llama-3.1-405b"}
     assert set(m["family"]) == {"tulu-3-sft", "tulu-3-dpo", "tulu-3"}
