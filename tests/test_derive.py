@@ -106,6 +106,25 @@ def test_drift_names_row_column_and_both_values(valid_package):
         "data/ceg_estimates.csv:2: ceg: published 5, derived 3.16228; run `ceg derive`"]
 
 
+def test_drift_compares_values_not_spelling(valid_package):
+    """The drift check reads the file's cells; a cell spelled otherwise with the same value
+    (3.162280 for 3.16228), or the file's lines ended with CRLF, is no drift, and a changed
+    value in that file still is, named with its line."""
+    path = valid_package / "data" / "ceg_estimates.csv"
+    text = path.read_text(encoding="utf-8").splitlines()
+    cells = text[1].split(",")
+    assert cells[10] == "3.16228"
+    cells[10] = "3.162280"
+    text[1] = ",".join(cells)
+    path.write_bytes(("\r\n".join(text) + "\r\n").encode("utf-8"))
+    assert validate_package(valid_package).valid
+    cells[10] = "3.2"
+    text[1] = ",".join(cells)
+    path.write_bytes(("\r\n".join(text) + "\r\n").encode("utf-8"))
+    assert [str(p) for p in validate_package(valid_package).problems] == [
+        "data/ceg_estimates.csv:2: ceg: published 3.2, derived 3.16228; run `ceg derive`"]
+
+
 def test_drift_reports_missing_and_extra_rows(valid_package):
     path = valid_package / "data" / "ceg_estimates.csv"
     lines = path.read_text(encoding="utf-8").splitlines()

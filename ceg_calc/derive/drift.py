@@ -5,7 +5,8 @@ comparisons whose inputs and rows still match what ``ceg derive`` recorded
 
 from __future__ import annotations
 
-import pandas as pd
+import csv
+import io
 
 from ceg_calc.core.report import Problem
 from ceg_calc.derive.csvout import format_rows
@@ -13,8 +14,18 @@ from ceg_calc.derive.names import DERIVED_TABLES
 from ceg_calc.derive.run import derive
 
 
-def _table_drift(loaded, name: str, fresh: pd.DataFrame) -> list[Problem]:
-    """Differences between one committed derived table and its fresh derivation, cell by cell."""
+def _rows(text: str) -> list[list[str]]:
+    """The data rows of a CSV text, header and blank lines left out."""
+    return [row for row in csv.reader(io.StringIO(text, newline=""))][1:]
+
+
+def _table_drift(loaded, name: str, fresh_text: str, committed_text: str | None) -> list[Problem]:
+    """Differences between one committed derived table and its fresh derivation, cell by cell.
+
+    The fresh cells are those of the text derivation writes. A committed row whose cells, as the
+    file holds them, are already those cells has nothing to report; only the other rows are
+    written out again from their typed values (so that a cell written otherwise but meaning the
+    same, ``1.50`` for ``1.5``, is not drift) and compared cell by cell."""
     resource = loaded.package.resource(name)
     names = [f.name for f in resource.fields]
     key_at = [names.index(k) for k in resource.primary_key]
@@ -22,13 +33,20 @@ def _table_drift(loaded, name: str, fresh: pd.DataFrame) -> list[Problem]:
     def key(row):
         return tuple(row[i] for i in key_at)
 
-    derived = {key(r): r for r in format_rows(fresh, resource)}
-    committed = format_rows(loaded.tables[name], resource)
+    derived = {key(r): r for r in _rows(fresh_text)}
+    frame = loaded.tables[name]
+    as_written = [row for row in _rows(committed_text) if row] if committed_text is not None else []
+    if len(as_written) != len(frame):  # the file's rows are not the frame's one for one
+        as_written = [None] * len(frame)
     lines = loaded.lines[name]
     file = resource.path
     problems = []
     seen = set()
-    for line, row in zip(lines, committed):
+    for at, (line, written) in enumerate(zip(lines, as_written)):
+        if written is not None and derived.get(key(written)) == written:
+            seen.add(key(written))
+            continue
+        row = format_rows(frame.iloc[at:at + 1], resource)[0]
         k = key(row)
         seen.add(k)
         if k not in derived:
@@ -50,14 +68,18 @@ def drift_problems(loaded, full: bool = True) -> list[Problem]:
     """Differences between every committed derived table (:data:`DERIVED_TABLES`) and a fresh
     derivation; without ``full``, an incremental one (the same bytes, fewer estimates)."""
     done = derive(loaded, reuse=not full)
-    return [p for name in DERIVED_TABLES if not _same_text(loaded, name, done.texts[name])
-            for p in _table_drift(loaded, name, done.frames[name])]
+    problems = []
+    for name in DERIVED_TABLES:
+        committed = _committed_text(loaded, name)
+        if committed != done.texts[name]:
+            problems += _table_drift(loaded, name, done.texts[name], committed)
+    return problems
 
 
-def _same_text(loaded, name: str, text: str) -> bool:
-    """Whether the committed file is byte for byte the fresh derivation's text (then no cell differs)."""
+def _committed_text(loaded, name: str) -> str | None:
+    """The committed file's text as read (None when it cannot be read)."""
     path = loaded.package.root / loaded.package.resource(name).path
     try:
-        return path.read_bytes() == text.encode("utf-8")
-    except OSError:
-        return False
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
