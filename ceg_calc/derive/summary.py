@@ -257,24 +257,30 @@ def _trend(low: float, high: float) -> str:
 
 def ceg_scale(estimates: pd.DataFrame, tables: dict) -> pd.DataFrame:
     """One row per comparison with point CEGs for at least :data:`MIN_SIZES` enhanced models of distinct compute."""
-    comparisons = tables["comparisons"].set_index("comparison_id")
-    points = estimates[estimates["evidence"].isin(POINTS)]
+    family = dict(zip(tables["comparisons"]["comparison_id"], tables["comparisons"]["enhanced_family"]))
+    points = estimates[estimates["evidence"].isin(POINTS)].sort_values("comparison_id", kind="stable")
+    ids = points["comparison_id"].to_numpy(object)
+    compute, ceg, ceg_low, ceg_high = (points[c].to_numpy(float) for c in
+                                       ("enhanced_compute_flop", "ceg", "ceg_low", "ceg_high"))
+    robust_rows = (points["evidence"] == "robust-point").to_numpy(bool)
+    enhancement, benchmark = points["enhancement_id"].to_numpy(object), points["benchmark_id"].to_numpy(object)
+    starts = [i for i in range(len(ids)) if i == 0 or ids[i] != ids[i - 1]] + [len(ids)]
     out = []
-    for comparison_id, rows in points.groupby("comparison_id", sort=True):
-        if rows["enhanced_compute_flop"].nunique() < MIN_SIZES:
+    for start, end in zip(starts, starts[1:]):
+        rows = slice(start, end)
+        sizes = compute[rows]
+        if np.unique(sizes[~np.isnan(sizes)]).size < MIN_SIZES:
             continue
-        low, high = np.log10(rows["ceg_low"].to_numpy(float)), np.log10(rows["ceg_high"].to_numpy(float))
-        slope, slope_low, slope_high = scale_slope(np.log10(rows["enhanced_compute_flop"].to_numpy(float)),
-                                                   np.log10(rows["ceg"].to_numpy(float)), (high - low) / (2 * Z90))
-        robust = int((rows["evidence"] == "robust-point").sum())
-        out.append({"comparison_id": comparison_id, "enhancement_id": rows["enhancement_id"].iloc[0],
-                    "benchmark_id": rows["benchmark_id"].iloc[0],
-                    "enhanced_family": comparisons.loc[comparison_id, "enhanced_family"],
-                    "evidence": "robust-point" if robust == len(rows) else "extrapolated",
-                    "points": len(rows), "robust_points": robust,
-                    "enhanced_compute_min_flop": float(rows["enhanced_compute_flop"].min()),
-                    "enhanced_compute_max_flop": float(rows["enhanced_compute_flop"].max()),
-                    "ceg_min": float(rows["ceg"].min()), "ceg_max": float(rows["ceg"].max()),
+        low, high = np.log10(ceg_low[rows]), np.log10(ceg_high[rows])
+        slope, slope_low, slope_high = scale_slope(np.log10(sizes), np.log10(ceg[rows]), (high - low) / (2 * Z90))
+        robust, n = int(robust_rows[rows].sum()), end - start
+        out.append({"comparison_id": ids[start], "enhancement_id": enhancement[start],
+                    "benchmark_id": benchmark[start], "enhanced_family": family[ids[start]],
+                    "evidence": "robust-point" if robust == n else "extrapolated",
+                    "points": n, "robust_points": robust,
+                    "enhanced_compute_min_flop": float(np.nanmin(sizes)),
+                    "enhanced_compute_max_flop": float(np.nanmax(sizes)),
+                    "ceg_min": float(np.nanmin(ceg[rows])), "ceg_max": float(np.nanmax(ceg[rows])),
                     "slope": slope, "slope_low": slope_low, "slope_high": slope_high,
                     "trend": _trend(slope_low, slope_high)})
     columns = ["comparison_id", "enhancement_id", "benchmark_id", "enhanced_family", "evidence", "points",
