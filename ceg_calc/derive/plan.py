@@ -201,6 +201,7 @@ def plan(loaded, score_se: str = DERIVE_POLICY.score_se) -> list[Row]:
     t = Tables(loaded.tables)
     rows = []
     for comparison in t.comparisons:
+        shared: dict = {}  # the baseline's inputs, built for the first enhanced model that needs them
         stated, stated_note = published_for(comparison, t.published)
         baseline = t.side(comparison, "baseline")
         with_compute = [s for s in baseline if s["model_id"] in t.compute]
@@ -213,7 +214,7 @@ def plan(loaded, score_se: str = DERIVE_POLICY.score_se) -> list[Row]:
             if missing:
                 row.notes.append("baseline models without a compute estimate left out: " + ", ".join(missing))
             rows.append(row)
-            _add_task(t, row, comparison, score, with_compute, score_se)
+            _add_task(t, row, comparison, score, with_compute, score_se, shared)
     return rows
 
 
@@ -244,8 +245,26 @@ def _row(t: Tables, comparison: dict, score: dict, with_compute: list, costs: li
     return row
 
 
-def _add_task(t: Tables, row: Row, comparison: dict, score: dict, with_compute: list, score_se: str) -> None:
-    """The estimation task of ``row``, or the reason there is none (first in its notes)."""
+def _baseline_inputs(t: Tables, comparison: dict, with_compute: list, score_se: str) -> dict:
+    """What every enhanced model of a comparison shares in its task: the baseline's compute,
+    scores, compute spreads and score standard errors, the training runs the compute measures,
+    and the score ids in the task's point order (by compute, then oriented score)."""
+    benchmark = t.benchmarks[comparison["benchmark_id"]]
+    models = [s["model_id"] for s in with_compute]
+    sign = 1.0 if benchmark["higher_is_better"] else -1.0
+    order = sorted(range(len(models)), key=lambda i: (math.log10(t.compute[models[i]]["training_compute_flop"]),
+                                                        sign * with_compute[i]["score"]))
+    return {"benchmark": benchmark, "flop": [t.compute[m]["training_compute_flop"] for m in models],
+            "score": [s["score"] for s in with_compute],
+            "log10_sd": [compute_log10_sd(t.compute[m]) for m in models],
+            "stderr": [score_stderr(s, benchmark, score_se) for s in with_compute],
+            "owners": [t.owner(m) for m in models], "score_ids": [with_compute[i]["score_id"] for i in order]}
+
+
+def _add_task(t: Tables, row: Row, comparison: dict, score: dict, with_compute: list, score_se: str,
+              shared: dict) -> None:
+    """The estimation task of ``row``, or the reason there is none (first in its notes); ``shared``
+    keeps the comparison's :func:`_baseline_inputs` from one enhanced model to the next."""
     model_id, method = score["model_id"], comparison["method"]
     if model_id not in t.compute:
         row.notes.insert(0, f"no training-compute estimate for the enhanced model {model_id}")
@@ -259,17 +278,18 @@ def _add_task(t: Tables, row: Row, comparison: dict, score: dict, with_compute: 
     if len(set(models)) < len(models):
         row.notes.insert(0, "a baseline model has two scores in the same source and setting")
         return
-    benchmark = t.benchmarks[comparison["benchmark_id"]]
-    owners = [t.owner(m) for m in models]
+    if not shared:
+        shared.update(_baseline_inputs(t, comparison, with_compute, score_se))
+    benchmark, owners = shared["benchmark"], shared["owners"]
     owner = t.owner(model_id)
     try:
         row.task = make_tasks(
-            [t.compute[m]["training_compute_flop"] for m in models], [s["score"] for s in with_compute],
+            shared["flop"], shared["score"],
             row.values["enhanced_compute_flop"], score["score"], method=method,
             higher_is_better=bool(benchmark["higher_is_better"]),
-            baseline_log10_sd=[compute_log10_sd(t.compute[m]) for m in models],
+            baseline_log10_sd=shared["log10_sd"],
             enhanced_log10_sd=compute_log10_sd(t.compute[model_id]),
-            score_stderr=[score_stderr(s, benchmark, score_se) for s in with_compute],
+            score_stderr=shared["stderr"],
             enhanced_score_stderr=score_stderr(score, benchmark, score_se),
             chance_score=chance_level(benchmark),
             perfect_score=benchmark["max_score" if benchmark["higher_is_better"] else "min_score"],
@@ -278,8 +298,4 @@ def _add_task(t: Tables, row: Row, comparison: dict, score: dict, with_compute: 
     except EstimationError as exc:
         row.notes.insert(0, str(exc))
         return
-    # the task's points are sorted by compute, then oriented score: the same order for the ids
-    sign = 1.0 if benchmark["higher_is_better"] else -1.0
-    order = sorted(range(len(models)), key=lambda i: (math.log10(t.compute[models[i]]["training_compute_flop"]),
-                                                        sign * with_compute[i]["score"]))
-    row.score_ids = [with_compute[i]["score_id"] for i in order]
+    row.score_ids = list(shared["score_ids"])
