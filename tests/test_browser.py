@@ -41,12 +41,29 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(valid_package, tmp_path):
+class _LogSince:
+    """The server's log from the moment a test began: what that test's pages asked for."""
+
+    def __init__(self, path: Path):
+        self.path, self.start = path, path.stat().st_size
+
+    def read_text(self, encoding: str = "utf-8") -> str:
+        with open(self.path, "rb") as f:
+            f.seek(self.start)
+            return f.read().decode(encoding)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, derived_valid_package):
+    """One `ceg serve` of a copy of the valid fixture package for the module's tests (none of them
+    changes the package), and its log."""
     _require_chromium()
+    root = tmp_path_factory.mktemp("browser")
+    package = root / "pkg"
+    shutil.copytree(derived_valid_package, package)
     port = _free_port()
-    log = open(tmp_path / "server.log", "w+", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "ceg_calc.cli", "serve", str(valid_package), "--port", str(port)],
+    log = open(root / "server.log", "w+", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "ceg_calc.cli", "serve", str(package), "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(1200):  # up to two minutes: on a loaded machine, beside other test processes
@@ -57,11 +74,18 @@ def server(valid_package, tmp_path):
             time.sleep(0.1)
     else:
         proc.kill()
-        pytest.fail("ceg serve did not answer: " + (tmp_path / "server.log").read_text())
-    yield url, tmp_path / "server.log"
+        pytest.fail("ceg serve did not answer: " + (root / "server.log").read_text())
+    yield url, root / "server.log"
     proc.terminate()
     proc.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture
+def server(site):
+    """The module's server and its log from this test's start."""
+    url, log = site
+    return url, _LogSince(log)
 
 
 def _browse(url: str, tmp_path: Path, *extra: str) -> str:
