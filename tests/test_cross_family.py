@@ -182,3 +182,16 @@ def test_eight_or_more_frontier_families_carry_derived_post_training_values():
         cross.loc[cross["ceg"].notna() & cross["enhancement_id"].isin(post["enhancement_id"]), "enhanced_model_id"])
     families = set(models.loc[models["model_id"].isin(valued), "family"])
     assert sum(largest.get(f, 0) >= 1e24 for f in families) >= 8
+
+
+@pytest.mark.parametrize("families", [2, 3, 7])
+def test_bootstrap_draws_are_the_seeds_stream_one_draw_after_another(families):
+    """fit_curve draws every bootstrap sample in one call; the published values were drawn one
+    sample per call, and the two must be the same numbers (a NumPy that changed this would change
+    the published intervals: this fails first)."""
+    import numpy as np
+
+    one_call = np.random.default_rng(0).integers(0, families, (400, families))
+    rng = np.random.default_rng(0)
+    per_draw = np.stack([rng.integers(0, families, families) for _ in range(400)])
+    assert (one_call == per_draw).all()
