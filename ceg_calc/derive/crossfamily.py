@@ -155,9 +155,10 @@ def _read_gains(asks: dict) -> None:
                 v["effective_compute_low_flop"] = v["enhanced_compute_flop"] * v["ceg_low"]
 
 
-def cross_family(estimates: pd.DataFrame, tables: dict, resource) -> pd.DataFrame:
-    """The ``ceg_cross_family`` table as a typed frame, sorted by ``row_id``."""
-    t = Tables(tables)
+def cross_family(estimates: pd.DataFrame, tables: dict, resource, t: Tables | None = None) -> pd.DataFrame:
+    """The ``ceg_cross_family`` table as a typed frame, sorted by ``row_id``; ``t``, when given, is
+    ``Tables(tables)`` already built (a derivation reads the same tables twice)."""
+    t = Tables(tables) if t is None else t
     refs, cache, rows, asks = _references(t), {}, [], {}
     for comparison in t.comparisons:
         key = (comparison["benchmark_id"], comparison["baseline_setting_id"], comparison["baseline_source_id"])
@@ -169,8 +170,8 @@ def cross_family(estimates: pd.DataFrame, tables: dict, resource) -> pd.DataFram
         comparison = {"enhancement_id": "reasoning-training", "benchmark_id": score["benchmark_id"]}
         rows.append(_row(t, refs, cache, comparison, score, (score["benchmark_id"], HUB_SETTING, HUB_SOURCE), asks))
     _read_gains(asks)
-    within = {(r.comparison_id, r.enhanced_model_id): (r.ceg, r.evidence)
-              for r in estimates[["comparison_id", "enhanced_model_id", "ceg", "evidence"]].itertuples()}
+    within = dict(zip(zip(estimates["comparison_id"].tolist(), estimates["enhanced_model_id"].tolist()),
+                      zip(estimates["ceg"].tolist(), estimates["evidence"].tolist())))
     for v in rows:
         ceg, evidence = within.get((v["comparison_id"], v["enhanced_model_id"]), (None, None))
         v["within_family_ceg"] = None if ceg is None or pd.isna(ceg) else float(ceg)

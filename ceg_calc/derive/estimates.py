@@ -90,9 +90,11 @@ def _thresholds(v: dict) -> None:
     v["crosses_us_1e26"] = bool(robust and own < US_EO_14110_FLOP <= v["effective_compute_low_flop"])
 
 
-def derive_frame(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE_POLICY) -> pd.DataFrame:
-    """The derived table as a typed frame, one row per (comparison, enhanced model), sorted by key."""
-    rows = plan(loaded, policy.score_se)
+def derive_frame(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE_POLICY,
+                 tables=None) -> pd.DataFrame:
+    """The derived table as a typed frame, one row per (comparison, enhanced model), sorted by key;
+    ``tables``, when given, is :class:`~ceg_calc.derive.plan.Tables` of ``loaded.tables`` already built."""
+    rows = plan(loaded, policy.score_se, tables)
     groups: dict = {}
     for row in rows:
         if row.task is not None:

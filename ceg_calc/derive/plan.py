@@ -195,10 +195,11 @@ class Tables:
         return base if self.compute[model_id]["method"] == "base-model" and base else model_id
 
 
-def plan(loaded, score_se: str = DERIVE_POLICY.score_se) -> list[Row]:
+def plan(loaded, score_se: str = DERIVE_POLICY.score_se, t: Tables | None = None) -> list[Row]:
     """One :class:`Row` per (comparison, enhanced model), with the estimation task where one exists;
-    ``score_se`` names the binomial standard error of scores without a stated one (:data:`SCORE_SE`)."""
-    t = Tables(loaded.tables)
+    ``score_se`` names the binomial standard error of scores without a stated one (:data:`SCORE_SE`);
+    ``t``, when given, is ``Tables(loaded.tables)`` already built."""
+    t = Tables(loaded.tables) if t is None else t
     rows = []
     for comparison in t.comparisons:
         shared: dict = {}  # the baseline's inputs, built for the first enhanced model that needs them

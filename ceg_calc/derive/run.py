@@ -22,6 +22,7 @@ from ceg_calc.derive.fingerprint import (derivation_is_current, derived_paths, r
 from ceg_calc.derive.incremental import (KEYS, Subset, Written, committed_rows, comparison_keys, keys_text,
                                          read_keys, reusable, stale_closure)
 from ceg_calc.derive.names import DERIVED, DERIVED_TABLES
+from ceg_calc.derive.plan import Tables
 from ceg_calc.derive.shares import finetune_share_summary
 from ceg_calc.derive.summary import ceg_scale, enhancement_summary
 from ceg_calc.gate.checks import read_valid_tables
@@ -71,8 +72,10 @@ def derive(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE
     if kept:
         by_comparison = committed.by_comparison()
         cells = [row for c in kept for row in by_comparison.get(c, [])]
+    whole = Tables(tables)  # what the plan of a full derivation and the cross-family table both read
     if fresh_ids:
-        fresh = derive_frame(Subset(loaded, fresh_ids) if kept else loaded, draws=draws, seed=seed, policy=policy)
+        fresh = derive_frame(Subset(loaded, fresh_ids) if kept else loaded, draws=draws, seed=seed, policy=policy,
+                             tables=None if kept else whole)
         cells += format_rows(fresh, resource)
     at = names.index("comparison_id"), names.index("enhanced_model_id")
     cells.sort(key=lambda row: (row[at[0]], row[at[1]]))
@@ -82,7 +85,7 @@ def derive(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE
               "ceg_scale": ceg_scale(estimates, tables), "cumulative_compute": cumulative,
               "finetune_share_summary": finetune_share_summary(cumulative),
               "threshold_assessments": threshold_assessments(estimates, cumulative, tables["thresholds"]),
-              "ceg_cross_family": cross_family(estimates, tables, package.resource("ceg_cross_family"))}
+              "ceg_cross_family": cross_family(estimates, tables, package.resource("ceg_cross_family"), whole)}
     frames = {name: frames[name] for name in DERIVED_TABLES}
     texts = {name: render_csv(frame, package.resource(name)) for name, frame in frames.items() if name != DERIVED}
     texts[DERIVED] = write_rows(cells, resource)
