@@ -75,38 +75,68 @@ def interpolate_curve(x: list, q: list, curve: str = "running-maximum", w: list 
     return x, q, steps, first_step
 
 
-def take_curve(curve, rows) -> tuple:
-    """The curve planes of :func:`interpolate_curve` for ``rows`` (an index array of its first axis)."""
-    x, q, steps, first_step = curve
-    return ([v[rows] for v in x], [v[rows] for v in q], [None] + [v[rows] for v in steps[1:]],
-            first_step[rows])
+def invert_curve(curve, pe, rows=None):
+    """log10 C' where the curve of :func:`interpolate_curve` reaches ``pe`` (tasks, draws); NaN
+    where the curve never rises.
 
+    ``rows``, when given, is the curve (an index into the planes' first axis, non-decreasing) of
+    each row of ``pe``: the enhanced models of one baseline share its curve, which is never copied
+    per model. Without it the planes have ``pe``'s shape. The curve does not fall, so the number
+    of its points whose score reaches ``pe`` names each cell's segment; the value is that
+    segment's line through its anchoring point:
 
-def invert_curve(curve, pe):
-    """log10 C' and the extrapolation flag where the curve of :func:`interpolate_curve` (planes of
-    ``pe``'s shape) reaches ``pe``; NaN where the curve never rises."""
+    - at or below the first score, the first rising segment at the first point:
+      ``x[0] - (q[0] - pe) * first_step``;
+    - inside, ``q[k-1] < pe <= q[k]``: ``x[k-1] + (pe - q[k-1]) * steps[k]``;
+    - above the last score, the last rising segment (k-1, k) at point k: ``x[k] + (pe - q[k]) * steps[k]``.
+    """
     x, q, steps, first_step = curve
     n = len(x)
+    shape = x[0].shape if rows is not None else pe.shape
+    above_x, above_q, above_step = x[0], q[0], np.full(x[0].shape, np.nan)
+    for k in range(1, n):
+        rising = q[k] > q[k - 1]
+        above_x, above_q = np.where(rising, x[k], above_x), np.where(rising, q[k], above_q)
+        above_step = np.where(rising, steps[k], above_step)
+    # (count, curve, draw) tables of the anchoring point and slope: count 0 above, n below, else
+    # the segment (n - count - 1, n - count)
+    inside = range(n - 2, -1, -1)
+    anchor_x, anchor_q, slope = (np.stack([np.broadcast_to(v, shape) for v in planes]) for planes in (
+        [above_x, *(x[k] for k in inside), x[0]], [above_q, *(q[k] for k in inside), q[0]],
+        [above_step, *steps[:0:-1], first_step]))
+    scores = np.stack([np.broadcast_to(v, shape) for v in q], axis=-2)  # (curve, point, draw)
+    if rows is None:
+        count = np.count_nonzero(pe[:, None, :] <= scores, axis=1)
+        cell = np.arange(count.size).reshape(count.shape)
+    else:
+        count = np.empty(pe.shape, dtype=np.intp)
+        bounds = np.searchsorted(rows, np.arange(scores.shape[0] + 1))
+        for row, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:])):
+            if start < stop:
+                count[start:stop] = np.count_nonzero(pe[start:stop, None, :] <= scores[row], axis=1)
+        cell = (rows * shape[-1])[:, None] + np.arange(shape[-1])
+    below = count == n
+    count *= anchor_x[0].size
+    count += cell
+    xprime, at, slope = anchor_x.take(count), anchor_q.take(count), slope.take(count)
     with np.errstate(divide="ignore", invalid="ignore"):
-        # above the last point: the last rising segment (k-1, k), anchored at point k
-        above = np.full(pe.shape, np.nan)
-        for k in range(1, n):
-            above = np.where(q[k] > q[k - 1], x[k] + (pe - q[k]) * steps[k], above)
-        # inside: the segment (k-1, k) with q[k-1] < p* <= q[k]. The curve does not fall, so
-        # walking down from the top the last k with p* <= q[k] is that segment's end.
-        xprime = above
-        for k in range(n - 1, 0, -1):
-            xprime = np.where(pe <= q[k], x[k - 1] + (pe - q[k - 1]) * steps[k], xprime)
-        # below the first point: the first rising segment, anchored at the first point
-        xprime = np.where(pe <= q[0], x[0] - (q[0] - pe) * first_step, xprime)
-    extrapolated = (pe < q[0]) | (pe > q[-1])
-    return xprime, extrapolated
+        offset = np.subtract(pe, at)
+        some_below = below.any()
+        if some_below:  # q[0] - pe, and x[0] minus the product: x - y is x + (-y) in IEEE arithmetic
+            np.subtract(at, pe, out=offset, where=below)
+        offset *= slope
+        if some_below:
+            np.negative(offset, out=offset, where=below)
+        xprime += offset
+    return xprime
 
 
 def _interpolate(x: list, q: list, pe, curve: str = "running-maximum", w: list | None = None):
     """log10 C' and the extrapolation flag; NaN where the curve never rises. The curve is the
     running maximum of the scores, or their weighted isotonic regression (weights ``w``)."""
-    return invert_curve(interpolate_curve(x, q, curve, w), pe)
+    fitted = interpolate_curve(x, q, curve, w)
+    q = fitted[1]
+    return invert_curve(fitted, pe), (pe < q[0]) | (pe > q[-1])
 
 
 def _line(x: list, y: list, w: list):
