@@ -93,27 +93,29 @@ def invert_curve(curve, pe, rows=None):
     x, q, steps, first_step = curve
     n = len(x)
     shape = x[0].shape if rows is not None else pe.shape
-    above_x, above_q, above_step = x[0], q[0], np.full(x[0].shape, np.nan)
-    for k in range(1, n):
-        rising = q[k] > q[k - 1]
-        above_x, above_q = np.where(rising, x[k], above_x), np.where(rising, q[k], above_q)
-        above_step = np.where(rising, steps[k], above_step)
     # (count, curve, draw) tables of the anchoring point and slope: count 0 above, n below, else
     # the segment (n - count - 1, n - count)
-    inside = range(n - 2, -1, -1)
-    anchor_x, anchor_q, slope = (np.stack([np.broadcast_to(v, shape) for v in planes]) for planes in (
-        [above_x, *(x[k] for k in inside), x[0]], [above_q, *(q[k] for k in inside), q[0]],
-        [above_step, *steps[:0:-1], first_step]))
-    scores = np.stack([np.broadcast_to(v, shape) for v in q], axis=-2)  # (curve, point, draw)
+    anchor_x, anchor_q, slope = (np.empty((n + 1,) + shape) for _ in range(3))
+    for count, k in enumerate(range(n - 2, -1, -1), start=1):
+        anchor_x[count], anchor_q[count], slope[count] = x[k], q[k], steps[k + 1]
+    anchor_x[n], anchor_q[n], slope[n] = x[0], q[0], first_step
+    anchor_x[0], anchor_q[0], slope[0] = x[0], q[0], np.nan
+    for k in range(1, n):  # above: the last rising segment
+        rising = np.broadcast_to(q[k] > q[k - 1], shape)
+        np.copyto(anchor_x[0], x[k], where=rising)
+        np.copyto(anchor_q[0], q[k], where=rising)
+        np.copyto(slope[0], steps[k], where=rising)
+    # the scores compared are those of the first n slots, q[n - 1] first: where the curve rises,
+    # its last rise reaches q[n - 1] and the curve stays there; where it never rises, q[0] is q[n - 1]
     if rows is None:
-        count = np.count_nonzero(pe[:, None, :] <= scores, axis=1)
+        count = np.count_nonzero(pe <= anchor_q[:n], axis=0)
         cell = np.arange(count.size).reshape(count.shape)
     else:
         count = np.empty(pe.shape, dtype=np.intp)
-        bounds = np.searchsorted(rows, np.arange(scores.shape[0] + 1))
+        bounds = np.searchsorted(rows, np.arange(shape[0] + 1))
         for row, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:])):
             if start < stop:
-                count[start:stop] = np.count_nonzero(pe[start:stop, None, :] <= scores[row], axis=1)
+                count[start:stop] = np.count_nonzero(pe[start:stop, None, :] <= anchor_q[:n, row], axis=1)
         cell = (rows * shape[-1])[:, None] + np.arange(shape[-1])
     below = count == n
     count *= anchor_x[0].size
