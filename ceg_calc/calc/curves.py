@@ -23,7 +23,10 @@ def _sort_planes(x: list, q: list, w: list | None = None):
         w = [np.broadcast_to(wk, x[0].shape).copy() for wk in w]
     cells = np.flatnonzero(swapped)
     planes = [x, q] + ([w] if w is not None else [])
-    stacked = [np.stack([v.reshape(-1).take(cells) for v in p], axis=-1) for p in planes]
+    stacked = [np.empty((cells.size, len(x))) for _ in planes]
+    for p, values in zip(planes, stacked):
+        for k, v in enumerate(p):
+            values[:, k] = v.reshape(-1).take(cells)
     order = np.argsort(stacked[0], axis=-1, kind="stable")
     for p, values in zip(planes, stacked):
         values = np.take_along_axis(values, order, axis=-1)
