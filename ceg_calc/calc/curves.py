@@ -36,7 +36,8 @@ def _sort_planes(x: list, q: list, w: list | None = None):
 
 
 def _isotonic_where_needed(q: list, w: list) -> list:
-    """Weighted isotonic fit of the cells whose scores fall somewhere; the others are monotone already."""
+    """Weighted isotonic fit of the cells whose scores fall somewhere (in place); the others are
+    monotone already."""
     from ceg_calc.calc.isotonic import isotonic_planes
 
     falls = np.zeros(q[0].shape, dtype=bool)
@@ -48,12 +49,9 @@ def _isotonic_where_needed(q: list, w: list) -> list:
     shape = q[0].shape
     fitted = isotonic_planes([qk.reshape(-1).take(cells) for qk in q],
                              [np.broadcast_to(wk, shape).reshape(-1).take(cells) for wk in w])
-    out = []
     for qk, fk in zip(q, fitted):
-        qk = qk.copy()
         np.put(qk, cells, fk)
-        out.append(qk)
-    return out
+    return q
 
 
 def interpolate_curve(x: list, q: list, curve: str = "running-maximum", w: list | None = None):
@@ -61,7 +59,8 @@ def interpolate_curve(x: list, q: list, curve: str = "running-maximum", w: list 
     compute, the monotone curve (running maximum, or weighted isotonic regression with weights
     ``w``), the slope of each segment [log10 FLOP per score unit] and that of the first rising one.
     Computed once, it serves every enhanced model of the same baseline (:func:`invert_curve`).
-    ``x`` and ``q`` are sorted in place (arrays of their own, not views of the caller's data)."""
+    ``x`` and ``q`` are sorted, and an isotonic ``q`` fitted, in place (arrays of their own, not
+    views of the caller's data)."""
     x, q, w = _sort_planes(x, q, w if curve == "isotonic" else None)
     n = len(x)
     if curve == "isotonic":
@@ -74,7 +73,7 @@ def interpolate_curve(x: list, q: list, curve: str = "running-maximum", w: list 
         steps = [None] + [(x[k] - x[k - 1]) / (q[k] - q[k - 1]) for k in range(1, n)]
     first_step = np.full(x[0].shape, np.nan)
     for k in range(n - 1, 0, -1):
-        first_step = np.where(q[k] > q[k - 1], steps[k], first_step)
+        np.copyto(first_step, steps[k], where=q[k] > q[k - 1])
     return x, q, steps, first_step
 
 
