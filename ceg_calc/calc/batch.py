@@ -123,10 +123,10 @@ def estimate_tasks(tasks: list[Task], method: str, draws: int = DRAWS, seed: int
             own = np.flatnonzero(shared[idx] < 0)
             xes[own] = xe[idx[own], None] + xe_sd[idx[own], None] * z_xe
             for k in range(n):
-                # the same compute as baseline point k: its draw, moved by the same amount
+                # the same compute as baseline point k: its draw, moved by the same amount (per baseline)
                 rows = np.flatnonzero(shared[idx] == k)
                 if rows.size:
-                    xes[rows] = xe[idx[rows], None] + (xs[k][inverse[rows]] - x[idx[rows], k, None])
+                    xes[rows] = xe[idx[rows], None] + (xs[k] - x[first, k, None])[inverse[rows]]
             pes = pe[idx, None] + pe_se[idx, None] * z_pe
             if method == "interpolate":
                 ws = [weights[first, k, None] for k in range(n)] if isotonic else None
@@ -136,8 +136,9 @@ def estimate_tasks(tasks: list[Task], method: str, draws: int = DRAWS, seed: int
                 drawn, _ = xprime(method, [v[inverse] for v in xs], [v[inverse] for v in qs], pes,
                                   low[idx], high[idx])
             if limit is not None:
-                drawn = np.clip(drawn, x[idx, :1] - limit, x[idx, -1:] + limit)
-            return _log10_quantiles(drawn - xes)
+                np.clip(drawn, x[idx, :1] - limit, x[idx, -1:] + limit, out=drawn)
+            drawn -= xes
+            return _log10_quantiles(drawn)
 
         # numpy releases the GIL in its loops: blocks of tasks run on the machine's cores at once
         blocks = [which[start:start + step] for start in range(0, which.size, step)]
