@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ceg_calc.calc.curves import interpolate_curve, invert_curve, take_curve, xprime
+from ceg_calc.calc.curves import interpolate_curve, invert_curve, xprime
 from ceg_calc.calc.tasks import DRAWS, SEED, Task, standard_normal
 from ceg_calc.core.parallel import thread_map
 
@@ -16,14 +16,19 @@ _CHUNK_ELEMENTS = 2_000_000  # values per (task, draw, point) block: about 16 MB
 
 
 def _log10_quantiles(logs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The PERCENTILES of each row's draws, leaving out NaN draws; NaN for a row with none."""
+    """The PERCENTILES of each row's draws, leaving out NaN draws; NaN for a row with none.
+
+    The rows with the same number of draws left take one ``np.percentile`` of those draws (in
+    their order: what ``np.nanpercentile`` does row by row, in Python, once any NaN exists)."""
     missing = np.isnan(logs)
     if not missing.any():
         return tuple(np.percentile(logs, PERCENTILES, axis=-1))
     low, high = np.full(logs.shape[0], np.nan), np.full(logs.shape[0], np.nan)
-    some = ~missing.all(axis=-1)
-    if some.any():
-        low[some], high[some] = np.nanpercentile(logs[some], PERCENTILES, axis=-1)
+    left = logs.shape[-1] - np.count_nonzero(missing, axis=-1)
+    for count in np.unique(left[left > 0]):
+        rows = np.flatnonzero(left == count)
+        kept = logs[rows][~missing[rows]].reshape(rows.size, count)
+        low[rows], high[rows] = np.percentile(kept, PERCENTILES, axis=-1)
     return low, high
 
 
@@ -50,11 +55,13 @@ def _baseline_groups(tasks: list[Task]) -> np.ndarray:
                                       float(t.low), float(t.high)), len(seen)) for t in tasks], dtype=np.int64)
 
 
-def _central_curve(x: np.ndarray, q: np.ndarray, q_se: np.ndarray) -> np.ndarray:
-    """Baseline scores (tasks, n) replaced by their weighted isotonic fit, with SciPy."""
+def _central_curve(q: np.ndarray, q_se: np.ndarray, baseline_of: np.ndarray) -> np.ndarray:
+    """Baseline scores (tasks, n) replaced by their weighted isotonic fit, with SciPy: one fit per
+    baseline (``baseline_of``, :func:`_baseline_groups`), which its tasks share."""
     from ceg_calc.calc.isotonic import isotonic_points, score_weights
 
-    return np.stack([isotonic_points(qi, score_weights(si)) for qi, si in zip(q, q_se)])
+    _, first, inverse = np.unique(baseline_of, return_index=True, return_inverse=True)
+    return np.stack([isotonic_points(q[i], score_weights(q_se[i])) for i in first])[inverse]
 
 
 def estimate_tasks(tasks: list[Task], method: str, draws: int = DRAWS, seed: int = SEED,
@@ -81,7 +88,8 @@ def estimate_tasks(tasks: list[Task], method: str, draws: int = DRAWS, seed: int
     x_sd = np.stack([t.x_sd for t in tasks])
     q_se = np.stack([t.q_se for t in tasks])
     isotonic = curve == "isotonic" and method == "interpolate"
-    q_central = _central_curve(x, q, q_se) if isotonic else q
+    baseline_of = _baseline_groups(tasks)
+    q_central = _central_curve(q, q_se, baseline_of) if isotonic else q
     point, extrapolated = xprime(method, [x[:, k, None] for k in range(n)],
                                   [q_central[:, k, None] for k in range(n)], pe[:, None], low, high)
     point, extrapolated = point[:, 0], extrapolated[:, 0]
@@ -102,7 +110,6 @@ def estimate_tasks(tasks: list[Task], method: str, draws: int = DRAWS, seed: int
         shared = np.array([t.shared for t in tasks])
         # tasks with the same baseline (every enhanced model of a comparison) share its draws and,
         # for interpolate, its sorted and fitted curve: one per distinct baseline in a block
-        baseline_of = _baseline_groups(tasks)
         which = np.flatnonzero(uncertain)
         which = which[np.argsort(baseline_of[which], kind="stable")]
         step = max(1, _CHUNK_ELEMENTS // (draws * n))
@@ -112,22 +119,26 @@ def estimate_tasks(tasks: list[Task], method: str, draws: int = DRAWS, seed: int
             first = idx[np.searchsorted(baseline_of[idx], groups)]  # one task of each baseline
             xs = [x[first, k, None] + x_sd[first, k, None] * z_x[k] for k in range(n)]
             qs = [q[first, k, None] + q_se[first, k, None] * z_q[k] for k in range(n)]
-            xes = xe[idx, None] + xe_sd[idx, None] * z_xe
-            for row in np.flatnonzero(shared[idx] >= 0):
-                # the same compute as a baseline model: its draw, moved by the same amount
-                k = shared[idx[row]]
-                xes[row] = xe[idx[row]] + (xs[k][inverse[row]] - x[idx[row], k])
+            xes = np.empty((idx.size, draws))
+            own = np.flatnonzero(shared[idx] < 0)
+            xes[own] = xe[idx[own], None] + xe_sd[idx[own], None] * z_xe
+            for k in range(n):
+                # the same compute as baseline point k: its draw, moved by the same amount (per baseline)
+                rows = np.flatnonzero(shared[idx] == k)
+                if rows.size:
+                    xes[rows] = xe[idx[rows], None] + (xs[k] - x[first, k, None])[inverse[rows]]
             pes = pe[idx, None] + pe_se[idx, None] * z_pe
             if method == "interpolate":
                 ws = [weights[first, k, None] for k in range(n)] if isotonic else None
                 fitted = interpolate_curve(xs, qs, curve if isotonic else "running-maximum", ws)
-                drawn, _ = invert_curve(take_curve(fitted, inverse), pes)
+                drawn = invert_curve(fitted, pes, inverse)
             else:
                 drawn, _ = xprime(method, [v[inverse] for v in xs], [v[inverse] for v in qs], pes,
                                   low[idx], high[idx])
             if limit is not None:
-                drawn = np.clip(drawn, x[idx, :1] - limit, x[idx, -1:] + limit)
-            return _log10_quantiles(drawn - xes)
+                np.clip(drawn, x[idx, :1] - limit, x[idx, -1:] + limit, out=drawn)
+            drawn -= xes
+            return _log10_quantiles(drawn)
 
         # numpy releases the GIL in its loops: blocks of tasks run on the machine's cores at once
         blocks = [which[start:start + step] for start in range(0, which.size, step)]

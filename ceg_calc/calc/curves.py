@@ -23,7 +23,10 @@ def _sort_planes(x: list, q: list, w: list | None = None):
         w = [np.broadcast_to(wk, x[0].shape).copy() for wk in w]
     cells = np.flatnonzero(swapped)
     planes = [x, q] + ([w] if w is not None else [])
-    stacked = [np.stack([v.reshape(-1).take(cells) for v in p], axis=-1) for p in planes]
+    stacked = [np.empty((cells.size, len(x))) for _ in planes]
+    for p, values in zip(planes, stacked):
+        for k, v in enumerate(p):
+            values[:, k] = v.reshape(-1).take(cells)
     order = np.argsort(stacked[0], axis=-1, kind="stable")
     for p, values in zip(planes, stacked):
         values = np.take_along_axis(values, order, axis=-1)
@@ -33,7 +36,8 @@ def _sort_planes(x: list, q: list, w: list | None = None):
 
 
 def _isotonic_where_needed(q: list, w: list) -> list:
-    """Weighted isotonic fit of the cells whose scores fall somewhere; the others are monotone already."""
+    """Weighted isotonic fit of the cells whose scores fall somewhere (in place); the others are
+    monotone already."""
     from ceg_calc.calc.isotonic import isotonic_planes
 
     falls = np.zeros(q[0].shape, dtype=bool)
@@ -45,12 +49,9 @@ def _isotonic_where_needed(q: list, w: list) -> list:
     shape = q[0].shape
     fitted = isotonic_planes([qk.reshape(-1).take(cells) for qk in q],
                              [np.broadcast_to(wk, shape).reshape(-1).take(cells) for wk in w])
-    out = []
     for qk, fk in zip(q, fitted):
-        qk = qk.copy()
         np.put(qk, cells, fk)
-        out.append(qk)
-    return out
+    return q
 
 
 def interpolate_curve(x: list, q: list, curve: str = "running-maximum", w: list | None = None):
@@ -58,7 +59,8 @@ def interpolate_curve(x: list, q: list, curve: str = "running-maximum", w: list 
     compute, the monotone curve (running maximum, or weighted isotonic regression with weights
     ``w``), the slope of each segment [log10 FLOP per score unit] and that of the first rising one.
     Computed once, it serves every enhanced model of the same baseline (:func:`invert_curve`).
-    ``x`` and ``q`` are sorted in place (arrays of their own, not views of the caller's data)."""
+    ``x`` and ``q`` are sorted, and an isotonic ``q`` fitted, in place (arrays of their own, not
+    views of the caller's data)."""
     x, q, w = _sort_planes(x, q, w if curve == "isotonic" else None)
     n = len(x)
     if curve == "isotonic":
@@ -71,42 +73,74 @@ def interpolate_curve(x: list, q: list, curve: str = "running-maximum", w: list 
         steps = [None] + [(x[k] - x[k - 1]) / (q[k] - q[k - 1]) for k in range(1, n)]
     first_step = np.full(x[0].shape, np.nan)
     for k in range(n - 1, 0, -1):
-        first_step = np.where(q[k] > q[k - 1], steps[k], first_step)
+        np.copyto(first_step, steps[k], where=q[k] > q[k - 1])
     return x, q, steps, first_step
 
 
-def take_curve(curve, rows) -> tuple:
-    """The curve planes of :func:`interpolate_curve` for ``rows`` (an index array of its first axis)."""
-    x, q, steps, first_step = curve
-    return ([v[rows] for v in x], [v[rows] for v in q], [None] + [v[rows] for v in steps[1:]],
-            first_step[rows])
+def invert_curve(curve, pe, rows=None):
+    """log10 C' where the curve of :func:`interpolate_curve` reaches ``pe`` (tasks, draws); NaN
+    where the curve never rises.
 
+    ``rows``, when given, is the curve (an index into the planes' first axis, non-decreasing) of
+    each row of ``pe``: the enhanced models of one baseline share its curve, which is never copied
+    per model. Without it the planes have ``pe``'s shape. The curve does not fall, so the number
+    of its points whose score reaches ``pe`` names each cell's segment; the value is that
+    segment's line through its anchoring point:
 
-def invert_curve(curve, pe):
-    """log10 C' and the extrapolation flag where the curve of :func:`interpolate_curve` (planes of
-    ``pe``'s shape) reaches ``pe``; NaN where the curve never rises."""
+    - at or below the first score, the first rising segment at the first point:
+      ``x[0] - (q[0] - pe) * first_step``;
+    - inside, ``q[k-1] < pe <= q[k]``: ``x[k-1] + (pe - q[k-1]) * steps[k]``;
+    - above the last score, the last rising segment (k-1, k) at point k: ``x[k] + (pe - q[k]) * steps[k]``.
+    """
     x, q, steps, first_step = curve
     n = len(x)
+    shape = x[0].shape if rows is not None else pe.shape
+    # (count, curve, draw) tables of the anchoring point and slope: count 0 above, n below, else
+    # the segment (n - count - 1, n - count)
+    anchor_x, anchor_q, slope = (np.empty((n + 1,) + shape) for _ in range(3))
+    for count, k in enumerate(range(n - 2, -1, -1), start=1):
+        anchor_x[count], anchor_q[count], slope[count] = x[k], q[k], steps[k + 1]
+    anchor_x[n], anchor_q[n], slope[n] = x[0], q[0], first_step
+    anchor_x[0], anchor_q[0], slope[0] = x[0], q[0], np.nan
+    for k in range(1, n):  # above: the last rising segment
+        rising = np.broadcast_to(q[k] > q[k - 1], shape)
+        np.copyto(anchor_x[0], x[k], where=rising)
+        np.copyto(anchor_q[0], q[k], where=rising)
+        np.copyto(slope[0], steps[k], where=rising)
+    # the scores compared are those of the first n slots, q[n - 1] first: where the curve rises,
+    # its last rise reaches q[n - 1] and the curve stays there; where it never rises, q[0] is q[n - 1]
+    if rows is None:
+        count = np.count_nonzero(pe <= anchor_q[:n], axis=0)
+        cell = np.arange(count.size).reshape(count.shape)
+    else:
+        count = np.empty(pe.shape, dtype=np.intp)
+        bounds = np.searchsorted(rows, np.arange(shape[0] + 1))
+        for row, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:])):
+            if start < stop:
+                count[start:stop] = np.count_nonzero(pe[start:stop, None, :] <= anchor_q[:n, row], axis=1)
+        cell = (rows * shape[-1])[:, None] + np.arange(shape[-1])
+    below = count == n
+    count *= anchor_x[0].size
+    count += cell
+    xprime, at, slope = anchor_x.take(count), anchor_q.take(count), slope.take(count)
     with np.errstate(divide="ignore", invalid="ignore"):
-        # above the last point: the last rising segment (k-1, k), anchored at point k
-        above = np.full(pe.shape, np.nan)
-        for k in range(1, n):
-            above = np.where(q[k] > q[k - 1], x[k] + (pe - q[k]) * steps[k], above)
-        # inside: the segment (k-1, k) with q[k-1] < p* <= q[k]. The curve does not fall, so
-        # walking down from the top the last k with p* <= q[k] is that segment's end.
-        xprime = above
-        for k in range(n - 1, 0, -1):
-            xprime = np.where(pe <= q[k], x[k - 1] + (pe - q[k - 1]) * steps[k], xprime)
-        # below the first point: the first rising segment, anchored at the first point
-        xprime = np.where(pe <= q[0], x[0] - (q[0] - pe) * first_step, xprime)
-    extrapolated = (pe < q[0]) | (pe > q[-1])
-    return xprime, extrapolated
+        offset = np.subtract(pe, at)
+        some_below = below.any()
+        if some_below:  # q[0] - pe, and x[0] minus the product: x - y is x + (-y) in IEEE arithmetic
+            np.subtract(at, pe, out=offset, where=below)
+        offset *= slope
+        if some_below:
+            np.negative(offset, out=offset, where=below)
+        xprime += offset
+    return xprime
 
 
 def _interpolate(x: list, q: list, pe, curve: str = "running-maximum", w: list | None = None):
     """log10 C' and the extrapolation flag; NaN where the curve never rises. The curve is the
     running maximum of the scores, or their weighted isotonic regression (weights ``w``)."""
-    return invert_curve(interpolate_curve(x, q, curve, w), pe)
+    fitted = interpolate_curve(x, q, curve, w)
+    q = fitted[1]
+    return invert_curve(fitted, pe), (pe < q[0]) | (pe > q[-1])
 
 
 def _line(x: list, y: list, w: list):
