@@ -96,10 +96,10 @@ def fit_curve(log10_compute, score, family, chance, perfect, seed: int = 0, draw
     names, member = np.unique(family, return_inverse=True)
     offsets = np.array([(y[member == j] - a - b * x[member == j]).mean() for j in range(len(names))])
     rng = np.random.default_rng(seed)
-    # families drawn with replacement, one draw after another (the stream of the seed), each
-    # draw a refit with every point of a drawn family counted as often as the family was drawn
-    picks = np.stack([rng.integers(0, len(names), len(names)) for _ in range(draws)]) if draws else \
-        np.empty((0, len(names)), dtype=np.int64)
+    # families drawn with replacement, one draw after another (the stream of the seed: one call
+    # fills the rows in turn, as one call per draw would), each draw a refit with every point of a
+    # drawn family counted as often as the family was drawn
+    picks = rng.integers(0, len(names), (draws, len(names)))
     counts = np.zeros((draws, len(names)))
     np.add.at(counts, (np.arange(draws)[:, None], picks), 1.0)
     boot_a, boot_b = _weighted_lines(x, y, counts[:, member])

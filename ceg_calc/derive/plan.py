@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -197,12 +198,19 @@ class Tables:
         for s in self.scores:
             family = self.models.get(s["model_id"], {}).get("family")
             self.sides.setdefault((s["benchmark_id"], s["setting_id"], s["source_id"], family), []).append(s)
-        self.costs: dict = {}
-        for c in _records(tables["costs"]) + ledger_fractions(cumulative_compute(tables)):
-            self.costs.setdefault(c["enhancement_id"], []).append(c)
+        self._tables = tables
         self.published = _records(tables["published_estimates"])
         self.comparisons = sorted(_records(tables["comparisons"]), key=lambda c: c["comparison_id"])
         self._stderrs: dict = {}
+
+    @cached_property
+    def costs(self) -> dict:
+        """Enhancement id -> its rows of ``costs`` and the shares of ``cumulative_compute`` (built
+        when first asked: the cross-family table needs none)."""
+        costs: dict = {}
+        for c in _records(self._tables["costs"]) + ledger_fractions(cumulative_compute(self._tables)):
+            costs.setdefault(c["enhancement_id"], []).append(c)
+        return costs
 
     def side(self, comparison: dict, side: str) -> list[dict]:
         return self.sides.get((comparison["benchmark_id"], comparison[f"{side}_setting_id"],
