@@ -32,7 +32,6 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit
 
 from ceg_calc.calc.tasks import SEED
 from ceg_calc.calc.uncertainty import Z90
@@ -238,6 +237,8 @@ def scale_slope(log_compute, log_ceg, sd) -> tuple[float, float, float]:
     slope, low, high : float
         [log10 CEG per log10 FLOP].
     """
+    from scipy.special import stdtrit  # imported here: readers of figure and headline need no scipy
+
     x, y, sd = (np.asarray(a, dtype=float) for a in (log_compute, log_ceg, sd))
     n = x.size
     w = 1.0 / sd ** 2 if (sd > 0).all() else np.ones(n)
@@ -257,24 +258,32 @@ def _trend(low: float, high: float) -> str:
 
 def ceg_scale(estimates: pd.DataFrame, tables: dict) -> pd.DataFrame:
     """One row per comparison with point CEGs for at least :data:`MIN_SIZES` enhanced models of distinct compute."""
-    comparisons = tables["comparisons"].set_index("comparison_id")
+    comparisons = tables["comparisons"]
+    family = dict(zip(comparisons["comparison_id"].tolist(), comparisons["enhanced_family"].tolist()))
     points = estimates[estimates["evidence"].isin(POINTS)]
+    ids = points["comparison_id"].to_numpy(dtype=object)
+    text = {name: points[name].to_numpy(dtype=object) for name in ("enhancement_id", "benchmark_id", "evidence")}
+    number = {name: points[name].to_numpy(dtype=float, na_value=np.nan)
+              for name in ("enhanced_compute_flop", "ceg", "ceg_low", "ceg_high")}
+    groups: dict = {}  # comparison -> its rows, in table order
+    for i, comparison_id in enumerate(ids):
+        groups.setdefault(comparison_id, []).append(i)
     out = []
-    for comparison_id, rows in points.groupby("comparison_id", sort=True):
-        if rows["enhanced_compute_flop"].nunique() < MIN_SIZES:
+    for comparison_id in sorted(groups):
+        at = np.asarray(groups[comparison_id])
+        compute, ceg = number["enhanced_compute_flop"][at], number["ceg"][at]
+        if np.unique(compute[~np.isnan(compute)]).size < MIN_SIZES:
             continue
-        low, high = np.log10(rows["ceg_low"].to_numpy(float)), np.log10(rows["ceg_high"].to_numpy(float))
-        slope, slope_low, slope_high = scale_slope(np.log10(rows["enhanced_compute_flop"].to_numpy(float)),
-                                                   np.log10(rows["ceg"].to_numpy(float)), (high - low) / (2 * Z90))
-        robust = int((rows["evidence"] == "robust-point").sum())
-        out.append({"comparison_id": comparison_id, "enhancement_id": rows["enhancement_id"].iloc[0],
-                    "benchmark_id": rows["benchmark_id"].iloc[0],
-                    "enhanced_family": comparisons.loc[comparison_id, "enhanced_family"],
-                    "evidence": "robust-point" if robust == len(rows) else "extrapolated",
-                    "points": len(rows), "robust_points": robust,
-                    "enhanced_compute_min_flop": float(rows["enhanced_compute_flop"].min()),
-                    "enhanced_compute_max_flop": float(rows["enhanced_compute_flop"].max()),
-                    "ceg_min": float(rows["ceg"].min()), "ceg_max": float(rows["ceg"].max()),
+        low, high = np.log10(number["ceg_low"][at]), np.log10(number["ceg_high"][at])
+        slope, slope_low, slope_high = scale_slope(np.log10(compute), np.log10(ceg), (high - low) / (2 * Z90))
+        robust = int((text["evidence"][at] == "robust-point").sum())
+        out.append({"comparison_id": comparison_id, "enhancement_id": text["enhancement_id"][at[0]],
+                    "benchmark_id": text["benchmark_id"][at[0]], "enhanced_family": family[comparison_id],
+                    "evidence": "robust-point" if robust == at.size else "extrapolated",
+                    "points": int(at.size), "robust_points": robust,
+                    "enhanced_compute_min_flop": float(np.nanmin(compute)),
+                    "enhanced_compute_max_flop": float(np.nanmax(compute)),
+                    "ceg_min": float(np.nanmin(ceg)), "ceg_max": float(np.nanmax(ceg)),
                     "slope": slope, "slope_low": slope_low, "slope_high": slope_high,
                     "trend": _trend(slope_low, slope_high)})
     columns = ["comparison_id", "enhancement_id", "benchmark_id", "enhanced_family", "evidence", "points",
