@@ -243,12 +243,13 @@ def plan(loaded, score_se: str = DERIVE_POLICY.score_se) -> list[Row]:
         missing = sorted({s["model_id"] for s in baseline} - set(t.compute))
         costs = t.costs.get(comparison["enhancement_id"], [])
         enhanced = t.side(comparison, "enhanced")
+        shared = _comparison_values(t, comparison, with_compute, stated)
         own = []
         for score in enhanced:
             key = (comparison["enhancement_id"], score["model_id"])
             if key not in fractions:
                 fractions[key] = finetune_fractions(costs, score["model_id"])
-            row = _row(t, comparison, score, with_compute, costs, stated, fractions[key])
+            row = _row(comparison, score, shared, costs, fractions[key])
             if stated_note:
                 row.notes.append(stated_note)
             if missing:
@@ -259,21 +260,15 @@ def plan(loaded, score_se: str = DERIVE_POLICY.score_se) -> list[Row]:
     return rows
 
 
-def _row(t: Tables, comparison: dict, score: dict, with_compute: list, costs: list, stated, fractions: tuple) -> Row:
-    """The row of one enhanced score; ``fractions`` is :func:`finetune_fractions` of its model."""
-    model_id = score["model_id"]
-    own_costs = costs_for(costs, model_id, comparison["benchmark_id"], comparison["enhanced_setting_id"])
-    fraction, fraction_second_hand, fraction_model = fractions
+def _comparison_values(t: Tables, comparison: dict, with_compute: list, stated) -> dict:
+    """The values every row of ``comparison`` shares (``stated``: its stated CEG, :func:`published_for`)."""
     values = {
-        "comparison_id": comparison["comparison_id"], "enhanced_model_id": model_id,
-        "enhancement_id": comparison["enhancement_id"], "benchmark_id": comparison["benchmark_id"],
+        "comparison_id": comparison["comparison_id"], "enhancement_id": comparison["enhancement_id"],
+        "benchmark_id": comparison["benchmark_id"],
         "category": t.enhancements[comparison["enhancement_id"]]["category"],
-        "method": comparison["method"], "method_version": METHOD_VERSION, "enhanced_score": score["score"],
+        "method": comparison["method"], "method_version": METHOD_VERSION,
         "baseline_family": comparison["baseline_family"], "baseline_points": len(with_compute),
         "baseline_score_ids": " ".join(sorted(s["score_id"] for s in with_compute)),
-        "enhanced_score_id": score["score_id"], "finetune_fraction": fraction,
-        "finetune_fraction_second_hand": fraction_second_hand,
-        "inference_multiplier": inference_multiplier(own_costs),
     }
     if stated is not None:
         values.update(published_ceg=stated["ceg"], published_form=stated["form"], published_id=stated["published_id"])
@@ -281,6 +276,19 @@ def _row(t: Tables, comparison: dict, score: dict, with_compute: list, costs: li
         flops = [t.compute[s["model_id"]]["training_compute_flop"] for s in with_compute]
         values["baseline_compute_min_flop"] = float(min(flops))
         values["baseline_compute_max_flop"] = float(max(flops))
+    return values
+
+
+def _row(comparison: dict, score: dict, shared: dict, costs: list, fractions: tuple) -> Row:
+    """The row of one enhanced score: the comparison's ``shared`` values (:func:`_comparison_values`)
+    and the model's own; ``fractions`` is :func:`finetune_fractions` of its model."""
+    model_id = score["model_id"]
+    own_costs = costs_for(costs, model_id, comparison["benchmark_id"], comparison["enhanced_setting_id"])
+    fraction, fraction_second_hand, fraction_model = fractions
+    values = dict(shared, enhanced_model_id=model_id, enhanced_score=score["score"],
+                  enhanced_score_id=score["score_id"], finetune_fraction=fraction,
+                  finetune_fraction_second_hand=fraction_second_hand,
+                  inference_multiplier=inference_multiplier(own_costs))
     row = Row(values, method=comparison["method"])
     if fraction_model:
         row.notes.append(f"fine-tuning fraction from the first-hand figures for {fraction_model}")
