@@ -171,8 +171,8 @@ def cross_family(estimates: pd.DataFrame, tables: dict, resource) -> pd.DataFram
         rows.append(_row(t, refs, cache, comparison, stated, score, (score["benchmark_id"], HUB_SETTING, HUB_SOURCE),
                          asks))
     _read_gains(asks)
-    within = {(r.comparison_id, r.enhanced_model_id): (r.ceg, r.evidence)
-              for r in estimates[["comparison_id", "enhanced_model_id", "ceg", "evidence"]].itertuples()}
+    within = dict(zip(zip(estimates["comparison_id"].tolist(), estimates["enhanced_model_id"].tolist()),
+                      zip(estimates["ceg"].tolist(), estimates["evidence"].tolist())))
     for v in rows:
         ceg, evidence = within.get((v["comparison_id"], v["enhanced_model_id"]), (None, None))
         v["within_family_ceg"] = None if ceg is None or pd.isna(ceg) else float(ceg)
