@@ -96,9 +96,9 @@ def fit_curve(log10_compute, score, family, chance, perfect, seed: int = 0, draw
     names, member = np.unique(family, return_inverse=True)
     offsets = np.array([(y[member == j] - a - b * x[member == j]).mean() for j in range(len(names))])
     rng = np.random.default_rng(seed)
-    # families drawn with replacement, one draw after another (the stream of the seed: one call for
-    # all draws gives the values that one call per draw gives, row by row), each draw a refit with
-    # every point of a drawn family counted as often as the family was drawn
+    # families drawn with replacement, one draw after another (the stream of the seed: one call
+    # fills the rows in turn, as one call per draw would), each draw a refit with every point of a
+    # drawn family counted as often as the family was drawn
     picks = rng.integers(0, len(names), (draws, len(names)))
     counts = np.zeros((draws, len(names)))
     np.add.at(counts, (np.arange(draws)[:, None], picks), 1.0)

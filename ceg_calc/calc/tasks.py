@@ -5,6 +5,7 @@ fixed random streams the Monte Carlo intervals draw from.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -109,15 +110,16 @@ def _vector(value, n, name):
         array = np.full(n, float(array))
     if array.shape != (n,):
         raise EstimationError(f"{name} has {array.size} values; expected {n}")
-    array = np.where(np.isnan(array), 0.0, array)
-    if (array < 0).any() or not np.isfinite(array).all():
+    # NaN -> 0, checked in one pass over a list: for a few values cheaper than a ufunc call per step
+    values = [0.0 if v != v else v for v in array.tolist()]
+    if not all(0.0 <= v < math.inf for v in values):
         raise EstimationError(f"{name} must be finite and non-negative")
-    return array
+    return np.array(values)
 
 
 def _log10_flop(values, name) -> np.ndarray:
     array = np.asarray(values, dtype=float).ravel()
-    if not np.isfinite(array).all() or (array <= 0).any():
+    if not all(0.0 < v < math.inf for v in array.tolist()):
         raise EstimationError(f"{name} must be finite and positive (FLOP)")
     return np.log10(array)
 
@@ -138,7 +140,7 @@ def make_tasks(baseline_flop, baseline_score, enhanced_flop, enhanced_score, *, 
         raise EstimationError("the baseline has no points")
     if not np.isfinite(q).all():
         raise EstimationError("baseline_score must be finite")
-    if method != "lower-bound" and np.unique(x).size < 2:
+    if method != "lower-bound" and x.min() == x.max():
         raise EstimationError(f"method {method!r} needs baseline points at two or more compute values")
     xe = _log10_flop(enhanced_flop, "enhanced_flop")
     pe = np.asarray(enhanced_score, dtype=float).ravel()
@@ -166,8 +168,10 @@ def make_tasks(baseline_flop, baseline_score, enhanced_flop, enhanced_score, *, 
     x, q, x_sd, q_se = x[order], sign * q[order], x_sd[order], q_se[order]
     rank = np.empty(n, dtype=int)
     rank[order] = np.arange(n)
-    return [Task(x, q, x_sd, q_se, float(xe[i]), float(sign * pe[i]), float(xe_sd[i]), float(pe_se[i]),
-                 low, high, int(rank[shared[i]]) if shared[i] >= 0 else -1) for i in range(xe.size)]
+    rank = rank.tolist()
+    return [Task(x, q, x_sd, q_se, xe_i, pe_i, xe_sd_i, pe_se_i, low, high, rank[at] if at >= 0 else -1)
+            for xe_i, pe_i, xe_sd_i, pe_se_i, at in zip(xe.tolist(), (sign * pe).tolist(), xe_sd.tolist(),
+                                                        pe_se.tolist(), shared.tolist())]
 
 
 def _shared_points(shared_compute, n: int, m: int) -> np.ndarray:

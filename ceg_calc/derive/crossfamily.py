@@ -24,8 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ceg_calc.calc.crossfamily import fit_curve, gains
-from ceg_calc.calc.uncertainty import compute_log10_sd
-from ceg_calc.derive.plan import Tables, chance_level, published_for, score_stderr
+from ceg_calc.derive.plan import Tables, chance_level, published_for
 
 TABLE = "ceg_cross_family"
 MIN_FAMILIES = 3
@@ -94,11 +93,11 @@ def _ends(benchmark: dict):
     return sign * chance_level(benchmark), sign * perfect
 
 
-def _row(t: Tables, refs: dict, cache: dict, comparison: dict, score: dict, key, asks: dict) -> dict:
-    """The row of one enhanced score; its gain, when there is one to read, is asked for in ``asks``
-    (curve key and form -> rows and arguments) and filled in by :func:`_read_gains`."""
+def _row(t: Tables, refs: dict, cache: dict, comparison: dict, stated, score: dict, key, asks: dict) -> dict:
+    """The row of one enhanced score of ``comparison`` (``stated``: its stated CEG, :func:`published_for`);
+    its gain, when there is one to read, is asked for in ``asks`` (curve key and form -> rows and
+    arguments) and filled in by :func:`_read_gains`."""
     model_id = score["model_id"]
-    stated, _ = published_for(comparison, t.published)
     v = {"row_id": f"{comparison.get('comparison_id') or 'epoch-hub'}.{score['score_id']}",
          "comparison_id": comparison.get("comparison_id"), "enhancement_id": comparison["enhancement_id"],
          "benchmark_id": key[0], "enhanced_model_id": model_id,
@@ -122,15 +121,15 @@ def _row(t: Tables, refs: dict, cache: dict, comparison: dict, score: dict, key,
         a = reference[anchor]
         v.update(method="cross-family-offset", anchor_model_id=anchor, anchor_score_id=a["score_id"],
                  compute_assumption=assumption or None)
-        extra = (sign * a["score"], score_stderr(a, benchmark))
+        extra = (sign * a["score"], t.stderr(a))
     elif model_id in t.compute:
         v.update(method="cross-family-absolute", compute_assumption=None)
-        extra = (math.log10(t.compute[model_id]["training_compute_flop"]), compute_log10_sd(t.compute[model_id]))
+        extra = (math.log10(t.compute[model_id]["training_compute_flop"]), t.log10_sd[model_id])
     else:
         v["reason"] = f"no score of {model_id} or its base in the reference and no compute estimate"
         return v
     ask = asks.setdefault((curve_key, v["method"]), (curve, _ends(benchmark), []))
-    ask[2].append((v, sign * score["score"], score_stderr(score, benchmark), *extra))
+    ask[2].append((v, sign * score["score"], t.stderr(score), *extra))
     return v
 
 
@@ -162,13 +161,16 @@ def cross_family(estimates: pd.DataFrame, tables: dict, resource, t: Tables | No
     refs, cache, rows, asks = _references(t), {}, [], {}
     for comparison in t.comparisons:
         key = (comparison["benchmark_id"], comparison["baseline_setting_id"], comparison["baseline_source_id"])
+        stated, _ = published_for(comparison, t.published)
         for score in t.side(comparison, "enhanced"):
-            rows.append(_row(t, refs, cache, comparison, score, key, asks))
+            rows.append(_row(t, refs, cache, comparison, stated, score, key, asks))
     hub = sorted((s for (b, _st, src, _f), scores in t.sides.items() if src == HUB_SOURCE for s in scores
                   if s.get("enhancement_id") == "reasoning-training"), key=lambda s: s["score_id"])
     for score in hub:
         comparison = {"enhancement_id": "reasoning-training", "benchmark_id": score["benchmark_id"]}
-        rows.append(_row(t, refs, cache, comparison, score, (score["benchmark_id"], HUB_SETTING, HUB_SOURCE), asks))
+        stated, _ = published_for(comparison, t.published)
+        rows.append(_row(t, refs, cache, comparison, stated, score, (score["benchmark_id"], HUB_SETTING, HUB_SOURCE),
+                         asks))
     _read_gains(asks)
     within = dict(zip(zip(estimates["comparison_id"].tolist(), estimates["enhanced_model_id"].tolist()),
                       zip(estimates["ceg"].tolist(), estimates["evidence"].tolist())))

@@ -8,15 +8,23 @@ import csv
 import io
 
 import pandas as pd
+import pyarrow as pa
 
-from ceg_calc.package.types import field_type
+from ceg_calc.package.types import SIGNIFICANT_DIGITS, field_type
+
+
+def _cells(series: pd.Series, field) -> list[str]:
+    """One column's cells: :meth:`~ceg_calc.package.types.FieldType.to_csv` of each value, with the
+    missing ones found for the whole column at once (and Arrow strings converted in one call)."""
+    write = field_type(field.type).csv
+    values = pa.array(series, from_pandas=True).to_pylist() if isinstance(series.dtype, pd.StringDtype) \
+        else series.tolist()
+    return ["" if gone else write(v, SIGNIFICANT_DIGITS) for v, gone in zip(values, series.isna().to_numpy())]
 
 
 def format_rows(frame: pd.DataFrame, resource) -> list[list[str]]:
     """Cells as written to the CSV (fixed significant digits, ``true``/``false``, blank for missing)."""
-    writers = [field_type(f.type).to_csv for f in resource.fields]
-    names = [f.name for f in resource.fields]
-    return [[write(v) for v, write in zip(row, writers)] for row in frame[names].itertuples(index=False)]
+    return [list(row) for row in zip(*(_cells(frame[f.name], f) for f in resource.fields))]
 
 
 def write_rows(rows: list, resource) -> str:

@@ -104,12 +104,14 @@ def derive_frame(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = 
             _fill(row, out)
     # Combined comparisons: the product of the component CEGs for the same enhanced model.
     by_key = {(r.values["comparison_id"], r.values["enhanced_model_id"]): r.values for r in rows}
+    by_comparison: dict = {}
+    for (comparison_id, model_id), values in by_key.items():
+        by_comparison.setdefault(comparison_id, []).append((model_id, values))
     components = loaded.tables["comparison_components"]
     for comparison_id, group in components.groupby("comparison_id", sort=True):
-        for (cid, model_id), values in by_key.items():
-            if cid != comparison_id:
-                continue
-            parts = [by_key.get((c, model_id), {}).get("ceg") for c in group["component_comparison_id"]]
+        part_ids = group["component_comparison_id"].tolist()
+        for model_id, values in by_comparison.get(comparison_id, []):
+            parts = [by_key.get((c, model_id), {}).get("ceg") for c in part_ids]
             if parts and all(p is not None for p in parts):
                 values["component_ceg_product"] = float(np.prod(parts))
     for row in rows:

@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ceg_calc.calc.policy import DERIVE_POLICY, METHOD_VERSION
 from ceg_calc.calc.tasks import EstimationError, Task, agresti_coull_stderr, binomial_stderr, make_tasks
@@ -47,12 +50,20 @@ def present(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
 
 
+def _column(series: pd.Series) -> list:
+    """One column as Python values, a missing value as None: floats by a NaN test, the string,
+    integer and boolean extension columns through Arrow (one conversion rather than cell by cell)."""
+    if series.dtype == "float64":
+        return [None if v != v else v for v in series.tolist()]
+    if isinstance(series.dtype, (pd.StringDtype, pd.Int64Dtype, pd.BooleanDtype)):
+        return pa.array(series, from_pandas=True).to_pylist()
+    return [v if present(v) else None for v in series.tolist()]
+
+
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """The rows as dictionaries, a missing value as None (read column by column: Arrow columns
-    convert in one call rather than cell by cell)."""
+    """The rows as dictionaries, a missing value as None (read column by column, :func:`_column`)."""
     names = list(frame.columns)
-    columns = [[v if present(v) else None for v in frame[name].tolist()] for name in names]
-    return [dict(zip(names, values)) for values in zip(*columns)]
+    return [dict(zip(names, values)) for values in zip(*(_column(frame[name]) for name in names))]
 
 
 def _index(frame: pd.DataFrame, key: str) -> dict:
@@ -147,16 +158,22 @@ def finetune_fractions(costs: list[dict], model_id) -> tuple:
 SCORE_SE = {"wald": binomial_stderr, "agresti-coull": agresti_coull_stderr}
 
 
-def score_stderr(row: dict, benchmark: dict, interval: str = DERIVE_POLICY.score_se) -> float:
-    """The score's stated standard error, else the binomial one from the benchmark's number of
+def score_stderrs(scores: list[dict], benchmarks: list[dict], interval: str = DERIVE_POLICY.score_se) -> list[float]:
+    """Each score's stated standard error, else the binomial one from its benchmark's number of
     items (``interval``: ``agresti-coull`` since method version 4, never 0 at 0% or 100%; ``wald``
-    before), else 0 (unknown: the benchmark states no number of items)."""
-    if row.get("score_stderr") is not None:
-        return float(row["score_stderr"])
-    if benchmark.get("n_items") is None:
-        return 0.0
-    scale = 100.0 if benchmark["scale"] == "percent" else 1.0
-    return float(SCORE_SE[interval](row["score"], benchmark["n_items"], scale))
+    before), else 0 (unknown: the benchmark states no number of items). ``benchmarks`` holds the
+    benchmark of each score; the binomial ones are computed in one array call."""
+    n_items = [b.get("n_items") for b in benchmarks]
+    binomial = SCORE_SE[interval](np.array([s["score"] for s in scores], dtype=float),
+                                  np.array([np.nan if n is None else n for n in n_items], dtype=float),
+                                  np.array([100.0 if b.get("scale") == "percent" else 1.0 for b in benchmarks]))
+    return [float(s["score_stderr"]) if s.get("score_stderr") is not None else 0.0 if n is None else se
+            for s, n, se in zip(scores, n_items, binomial.tolist())]
+
+
+def score_stderr(row: dict, benchmark: dict, interval: str = DERIVE_POLICY.score_se) -> float:
+    """:func:`score_stderrs` of one score."""
+    return score_stderrs([row], [benchmark], interval)[0]
 
 
 def chance_level(benchmark: dict):
@@ -175,15 +192,25 @@ class Tables:
         self.enhancements = _index(tables["enhancements"], "enhancement_id")
         preferred = tables["compute_estimates"][tables["compute_estimates"]["preferred"].astype(bool)]
         self.compute = _index(preferred, "model_id")
+        self.log10_sd = {m: compute_log10_sd(c) for m, c in self.compute.items()}
+        self.scores = sorted(_records(tables["benchmark_scores"]), key=lambda s: (s["model_id"], s["score_id"]))
         self.sides: dict = {}
-        for s in sorted(_records(tables["benchmark_scores"]), key=lambda s: (s["model_id"], s["score_id"])):
+        for s in self.scores:
             family = self.models.get(s["model_id"], {}).get("family")
             self.sides.setdefault((s["benchmark_id"], s["setting_id"], s["source_id"], family), []).append(s)
-        self.costs: dict = {}
-        for c in _records(tables["costs"]) + ledger_fractions(cumulative_compute(tables)):
-            self.costs.setdefault(c["enhancement_id"], []).append(c)
+        self._tables = tables
         self.published = _records(tables["published_estimates"])
         self.comparisons = sorted(_records(tables["comparisons"]), key=lambda c: c["comparison_id"])
+        self._stderrs: dict = {}
+
+    @cached_property
+    def costs(self) -> dict:
+        """Enhancement id -> its rows of ``costs`` and the shares of ``cumulative_compute`` (built
+        when first asked: the cross-family table needs none)."""
+        costs: dict = {}
+        for c in _records(self._tables["costs"]) + ledger_fractions(cumulative_compute(self._tables)):
+            costs.setdefault(c["enhancement_id"], []).append(c)
+        return costs
 
     def side(self, comparison: dict, side: str) -> list[dict]:
         return self.sides.get((comparison["benchmark_id"], comparison[f"{side}_setting_id"],
@@ -194,45 +221,55 @@ class Tables:
         base = self.models.get(model_id, {}).get("base_model_id")
         return base if self.compute[model_id]["method"] == "base-model" and base else model_id
 
+    def stderr(self, score: dict, interval: str = DERIVE_POLICY.score_se) -> float:
+        """:func:`score_stderr` of a score of ``benchmark_scores``, from one :func:`score_stderrs`
+        call over every score per ``interval``."""
+        if interval not in self._stderrs:
+            values = score_stderrs(self.scores, [self.benchmarks.get(s["benchmark_id"], {}) for s in self.scores],
+                                   interval)
+            self._stderrs[interval] = {s["score_id"]: v for s, v in zip(self.scores, values)}
+        return self._stderrs[interval][score["score_id"]]
+
 
 def plan(loaded, score_se: str = DERIVE_POLICY.score_se, t: Tables | None = None) -> list[Row]:
     """One :class:`Row` per (comparison, enhanced model), with the estimation task where one exists;
     ``score_se`` names the binomial standard error of scores without a stated one (:data:`SCORE_SE`);
     ``t``, when given, is ``Tables(loaded.tables)`` already built."""
     t = Tables(loaded.tables) if t is None else t
-    rows = []
+    rows, fractions = [], {}
     for comparison in t.comparisons:
-        shared: dict = {}  # the baseline's inputs, built for the first enhanced model that needs them
         stated, stated_note = published_for(comparison, t.published)
         baseline = t.side(comparison, "baseline")
         with_compute = [s for s in baseline if s["model_id"] in t.compute]
         missing = sorted({s["model_id"] for s in baseline} - set(t.compute))
         costs = t.costs.get(comparison["enhancement_id"], [])
-        for score in t.side(comparison, "enhanced"):
-            row = _row(t, comparison, score, with_compute, costs, stated)
+        enhanced = t.side(comparison, "enhanced")
+        shared = _comparison_values(t, comparison, with_compute, stated)
+        own = []
+        for score in enhanced:
+            key = (comparison["enhancement_id"], score["model_id"])
+            if key not in fractions:
+                fractions[key] = finetune_fractions(costs, score["model_id"])
+            row = _row(comparison, score, shared, costs, fractions[key])
             if stated_note:
                 row.notes.append(stated_note)
             if missing:
                 row.notes.append("baseline models without a compute estimate left out: " + ", ".join(missing))
-            rows.append(row)
-            _add_task(t, row, comparison, score, with_compute, score_se, shared)
+            own.append(row)
+        _add_tasks(t, comparison, own, enhanced, with_compute, score_se)
+        rows += own
     return rows
 
 
-def _row(t: Tables, comparison: dict, score: dict, with_compute: list, costs: list, stated) -> Row:
-    model_id = score["model_id"]
-    own_costs = costs_for(costs, model_id, comparison["benchmark_id"], comparison["enhanced_setting_id"])
-    fraction, fraction_second_hand, fraction_model = finetune_fractions(costs, model_id)
+def _comparison_values(t: Tables, comparison: dict, with_compute: list, stated) -> dict:
+    """The values every row of ``comparison`` shares (``stated``: its stated CEG, :func:`published_for`)."""
     values = {
-        "comparison_id": comparison["comparison_id"], "enhanced_model_id": model_id,
-        "enhancement_id": comparison["enhancement_id"], "benchmark_id": comparison["benchmark_id"],
+        "comparison_id": comparison["comparison_id"], "enhancement_id": comparison["enhancement_id"],
+        "benchmark_id": comparison["benchmark_id"],
         "category": t.enhancements[comparison["enhancement_id"]]["category"],
-        "method": comparison["method"], "method_version": METHOD_VERSION, "enhanced_score": score["score"],
+        "method": comparison["method"], "method_version": METHOD_VERSION,
         "baseline_family": comparison["baseline_family"], "baseline_points": len(with_compute),
         "baseline_score_ids": " ".join(sorted(s["score_id"] for s in with_compute)),
-        "enhanced_score_id": score["score_id"], "finetune_fraction": fraction,
-        "finetune_fraction_second_hand": fraction_second_hand,
-        "inference_multiplier": inference_multiplier(own_costs),
     }
     if stated is not None:
         values.update(published_ceg=stated["ceg"], published_form=stated["form"], published_id=stated["published_id"])
@@ -240,63 +277,85 @@ def _row(t: Tables, comparison: dict, score: dict, with_compute: list, costs: li
         flops = [t.compute[s["model_id"]]["training_compute_flop"] for s in with_compute]
         values["baseline_compute_min_flop"] = float(min(flops))
         values["baseline_compute_max_flop"] = float(max(flops))
+    return values
+
+
+def _row(comparison: dict, score: dict, shared: dict, costs: list, fractions: tuple) -> Row:
+    """The row of one enhanced score: the comparison's ``shared`` values (:func:`_comparison_values`)
+    and the model's own; ``fractions`` is :func:`finetune_fractions` of its model."""
+    model_id = score["model_id"]
+    own_costs = costs_for(costs, model_id, comparison["benchmark_id"], comparison["enhanced_setting_id"])
+    fraction, fraction_second_hand, fraction_model = fractions
+    values = dict(shared, enhanced_model_id=model_id, enhanced_score=score["score"],
+                  enhanced_score_id=score["score_id"], finetune_fraction=fraction,
+                  finetune_fraction_second_hand=fraction_second_hand,
+                  inference_multiplier=inference_multiplier(own_costs))
     row = Row(values, method=comparison["method"])
     if fraction_model:
         row.notes.append(f"fine-tuning fraction from the first-hand figures for {fraction_model}")
     return row
 
 
-def _baseline_inputs(t: Tables, comparison: dict, with_compute: list, score_se: str) -> dict:
-    """What every enhanced model of a comparison shares in its task: the baseline's compute,
-    scores, compute spreads and score standard errors, the training runs the compute measures,
-    and the score ids in the task's point order (by compute, then oriented score)."""
-    benchmark = t.benchmarks[comparison["benchmark_id"]]
+def _add_tasks(t: Tables, comparison: dict, rows: list, scores: list, with_compute: list, score_se: str) -> None:
+    """The estimation task of each of a comparison's ``rows`` (one per enhanced score of ``scores``),
+    or the reason a row has none (first in its notes).
+
+    The rows share the baseline, so their tasks come from one :func:`make_tasks` call; when it
+    refuses, each model is asked alone, so that a reason lands only on the rows it concerns.
+    """
+    method = comparison["method"]
+    todo = []
+    for row, score in zip(rows, scores):
+        if score["model_id"] not in t.compute:
+            row.notes.insert(0, f"no training-compute estimate for the enhanced model {score['model_id']}")
+        else:
+            row.values["enhanced_compute_flop"] = t.compute[score["model_id"]]["training_compute_flop"]
+            todo.append((row, score))
     models = [s["model_id"] for s in with_compute]
+    reason = ""
+    if not with_compute or (method != "lower-bound" and len(set(models)) < 2):
+        reason = (f"{len(with_compute)} baseline point(s) with compute; "
+                  f"method {method} needs at least {1 if method == 'lower-bound' else 2}")
+    elif len(set(models)) < len(models):
+        reason = "a baseline model has two scores in the same source and setting"
+    if reason or not todo:
+        for row, _ in todo:
+            row.notes.insert(0, reason)
+        return
+    benchmark = t.benchmarks[comparison["benchmark_id"]]
+    owners = [t.owner(m) for m in models]
+    baseline = dict(
+        baseline_flop=[t.compute[m]["training_compute_flop"] for m in models],
+        baseline_score=[s["score"] for s in with_compute], method=method,
+        higher_is_better=bool(benchmark["higher_is_better"]),
+        baseline_log10_sd=[t.log10_sd[m] for m in models],
+        score_stderr=[t.stderr(s, score_se) for s in with_compute],
+        chance_score=chance_level(benchmark),
+        perfect_score=benchmark["max_score" if benchmark["higher_is_better"] else "min_score"])
+
+    def tasks(part: list) -> list:
+        owned = [t.owner(s["model_id"]) for _, s in part]
+        return make_tasks(enhanced_flop=[row.values["enhanced_compute_flop"] for row, _ in part],
+                          enhanced_score=[s["score"] for _, s in part],
+                          enhanced_log10_sd=[t.log10_sd[s["model_id"]] for _, s in part],
+                          enhanced_score_stderr=[t.stderr(s, score_se) for _, s in part],
+                          shared_compute=[owners.index(o) if o in owners else -1 for o in owned], **baseline)
+
+    try:
+        made = tasks(todo)
+    except EstimationError:
+        made = []
+        for item in todo:
+            try:
+                made += tasks([item])
+            except EstimationError as exc:
+                item[0].notes.insert(0, str(exc))
+                made.append(None)
+    # the task's points are sorted by compute, then oriented score: the same order for the ids
     sign = 1.0 if benchmark["higher_is_better"] else -1.0
     order = sorted(range(len(models)), key=lambda i: (math.log10(t.compute[models[i]]["training_compute_flop"]),
                                                         sign * with_compute[i]["score"]))
-    return {"benchmark": benchmark, "flop": [t.compute[m]["training_compute_flop"] for m in models],
-            "score": [s["score"] for s in with_compute],
-            "log10_sd": [compute_log10_sd(t.compute[m]) for m in models],
-            "stderr": [score_stderr(s, benchmark, score_se) for s in with_compute],
-            "owners": [t.owner(m) for m in models], "score_ids": [with_compute[i]["score_id"] for i in order]}
-
-
-def _add_task(t: Tables, row: Row, comparison: dict, score: dict, with_compute: list, score_se: str,
-              shared: dict) -> None:
-    """The estimation task of ``row``, or the reason there is none (first in its notes); ``shared``
-    keeps the comparison's :func:`_baseline_inputs` from one enhanced model to the next."""
-    model_id, method = score["model_id"], comparison["method"]
-    if model_id not in t.compute:
-        row.notes.insert(0, f"no training-compute estimate for the enhanced model {model_id}")
-        return
-    row.values["enhanced_compute_flop"] = t.compute[model_id]["training_compute_flop"]
-    models = [s["model_id"] for s in with_compute]
-    if not with_compute or (method != "lower-bound" and len(set(models)) < 2):
-        row.notes.insert(0, f"{len(with_compute)} baseline point(s) with compute; "
-                            f"method {method} needs at least {1 if method == 'lower-bound' else 2}")
-        return
-    if len(set(models)) < len(models):
-        row.notes.insert(0, "a baseline model has two scores in the same source and setting")
-        return
-    if not shared:
-        shared.update(_baseline_inputs(t, comparison, with_compute, score_se))
-    benchmark, owners = shared["benchmark"], shared["owners"]
-    owner = t.owner(model_id)
-    try:
-        row.task = make_tasks(
-            shared["flop"], shared["score"],
-            row.values["enhanced_compute_flop"], score["score"], method=method,
-            higher_is_better=bool(benchmark["higher_is_better"]),
-            baseline_log10_sd=shared["log10_sd"],
-            enhanced_log10_sd=compute_log10_sd(t.compute[model_id]),
-            score_stderr=shared["stderr"],
-            enhanced_score_stderr=score_stderr(score, benchmark, score_se),
-            chance_score=chance_level(benchmark),
-            perfect_score=benchmark["max_score" if benchmark["higher_is_better"] else "min_score"],
-            shared_compute=owners.index(owner) if owner in owners else -1,
-        )[0]
-    except EstimationError as exc:
-        row.notes.insert(0, str(exc))
-        return
-    row.score_ids = list(shared["score_ids"])
+    for (row, _), task in zip(todo, made):
+        if task is not None:
+            row.task = task
+            row.score_ids = [with_compute[i]["score_id"] for i in order]

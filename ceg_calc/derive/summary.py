@@ -27,12 +27,12 @@ draws from a fixed stream per summary row, so deriving twice gives the same byte
 from __future__ import annotations
 
 import math
+import statistics
 import zlib
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit
 
 from ceg_calc.calc.tasks import SEED
 from ceg_calc.calc.uncertainty import Z90
@@ -102,7 +102,9 @@ def cell_values(rows, censored_high: bool = False) -> tuple[np.ndarray, np.ndarr
                              np.asarray(rows["baseline_family"], dtype=object)[keep]), value[keep], kind[keep]):
         cells.setdefault(key, []).append((v, k))
     ordered = [cells[key] for key in sorted(cells)]
-    values = np.array([np.median([v for v, _ in c]) for c in ordered], dtype=float)
+    # statistics.median: numpy's value (the middle one, or the two middle ones' sum halved) without
+    # numpy's cost per call on these short lists
+    values = np.array([statistics.median([v for v, _ in c]) for c in ordered], dtype=float)
     at_least = np.array([any(k != "point" for _, k in c) for c in ordered], dtype=bool)
     censored = np.array([any(k == "censored" for _, k in c) for c in ordered], dtype=bool)
     return values, at_least, censored
@@ -238,6 +240,8 @@ def scale_slope(log_compute, log_ceg, sd) -> tuple[float, float, float]:
     slope, low, high : float
         [log10 CEG per log10 FLOP].
     """
+    from scipy.special import stdtrit  # imported here: readers of figure and headline need no scipy
+
     x, y, sd = (np.asarray(a, dtype=float) for a in (log_compute, log_ceg, sd))
     n = x.size
     w = 1.0 / sd ** 2 if (sd > 0).all() else np.ones(n)
@@ -257,30 +261,32 @@ def _trend(low: float, high: float) -> str:
 
 def ceg_scale(estimates: pd.DataFrame, tables: dict) -> pd.DataFrame:
     """One row per comparison with point CEGs for at least :data:`MIN_SIZES` enhanced models of distinct compute."""
-    family = dict(zip(tables["comparisons"]["comparison_id"], tables["comparisons"]["enhanced_family"]))
-    points = estimates[estimates["evidence"].isin(POINTS)].sort_values("comparison_id", kind="stable")
-    ids = points["comparison_id"].to_numpy(object)
-    compute, ceg, ceg_low, ceg_high = (points[c].to_numpy(float) for c in
-                                       ("enhanced_compute_flop", "ceg", "ceg_low", "ceg_high"))
-    robust_rows = (points["evidence"] == "robust-point").to_numpy(bool)
-    enhancement, benchmark = points["enhancement_id"].to_numpy(object), points["benchmark_id"].to_numpy(object)
-    starts = [i for i in range(len(ids)) if i == 0 or ids[i] != ids[i - 1]] + [len(ids)]
+    comparisons = tables["comparisons"]
+    family = dict(zip(comparisons["comparison_id"].tolist(), comparisons["enhanced_family"].tolist()))
+    points = estimates[estimates["evidence"].isin(POINTS)]
+    ids = points["comparison_id"].to_numpy(dtype=object)
+    text = {name: points[name].to_numpy(dtype=object) for name in ("enhancement_id", "benchmark_id", "evidence")}
+    number = {name: points[name].to_numpy(dtype=float, na_value=np.nan)
+              for name in ("enhanced_compute_flop", "ceg", "ceg_low", "ceg_high")}
+    groups: dict = {}  # comparison -> its rows, in table order
+    for i, comparison_id in enumerate(ids):
+        groups.setdefault(comparison_id, []).append(i)
     out = []
-    for start, end in zip(starts, starts[1:]):
-        rows = slice(start, end)
-        sizes = compute[rows]
-        if np.unique(sizes[~np.isnan(sizes)]).size < MIN_SIZES:
+    for comparison_id in sorted(groups):
+        at = np.asarray(groups[comparison_id])
+        compute, ceg = number["enhanced_compute_flop"][at], number["ceg"][at]
+        if np.unique(compute[~np.isnan(compute)]).size < MIN_SIZES:
             continue
-        low, high = np.log10(ceg_low[rows]), np.log10(ceg_high[rows])
-        slope, slope_low, slope_high = scale_slope(np.log10(sizes), np.log10(ceg[rows]), (high - low) / (2 * Z90))
-        robust, n = int(robust_rows[rows].sum()), end - start
-        out.append({"comparison_id": ids[start], "enhancement_id": enhancement[start],
-                    "benchmark_id": benchmark[start], "enhanced_family": family[ids[start]],
-                    "evidence": "robust-point" if robust == n else "extrapolated",
-                    "points": n, "robust_points": robust,
-                    "enhanced_compute_min_flop": float(np.nanmin(sizes)),
-                    "enhanced_compute_max_flop": float(np.nanmax(sizes)),
-                    "ceg_min": float(np.nanmin(ceg[rows])), "ceg_max": float(np.nanmax(ceg[rows])),
+        low, high = np.log10(number["ceg_low"][at]), np.log10(number["ceg_high"][at])
+        slope, slope_low, slope_high = scale_slope(np.log10(compute), np.log10(ceg), (high - low) / (2 * Z90))
+        robust = int((text["evidence"][at] == "robust-point").sum())
+        out.append({"comparison_id": comparison_id, "enhancement_id": text["enhancement_id"][at[0]],
+                    "benchmark_id": text["benchmark_id"][at[0]], "enhanced_family": family[comparison_id],
+                    "evidence": "robust-point" if robust == at.size else "extrapolated",
+                    "points": int(at.size), "robust_points": robust,
+                    "enhanced_compute_min_flop": float(np.nanmin(compute)),
+                    "enhanced_compute_max_flop": float(np.nanmax(compute)),
+                    "ceg_min": float(np.nanmin(ceg)), "ceg_max": float(np.nanmax(ceg)),
                     "slope": slope, "slope_low": slope_low, "slope_high": slope_high,
                     "trend": _trend(slope_low, slope_high)})
     columns = ["comparison_id", "enhancement_id", "benchmark_id", "enhanced_family", "evidence", "points",
