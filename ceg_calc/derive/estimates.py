@@ -91,10 +91,10 @@ def _thresholds(v: dict) -> None:
 
 
 def derive_frame(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE_POLICY,
-                 tables=None) -> pd.DataFrame:
+                 t=None) -> pd.DataFrame:
     """The derived table as a typed frame, one row per (comparison, enhanced model), sorted by key;
-    ``tables``, when given, is :class:`~ceg_calc.derive.plan.Tables` of ``loaded.tables`` already built."""
-    rows = plan(loaded, policy.score_se, tables)
+    ``t``, when given, is :class:`~ceg_calc.derive.plan.Tables` of ``loaded.tables`` already built."""
+    rows = plan(loaded, policy.score_se, t)
     groups: dict = {}
     for row in rows:
         if row.task is not None:

@@ -75,7 +75,7 @@ def derive(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE
     whole = Tables(tables)  # what the plan of a full derivation and the cross-family table both read
     if fresh_ids:
         fresh = derive_frame(Subset(loaded, fresh_ids) if kept else loaded, draws=draws, seed=seed, policy=policy,
-                             tables=None if kept else whole)
+                             t=None if kept else whole)
         cells += format_rows(fresh, resource)
     at = names.index("comparison_id"), names.index("enhanced_model_id")
     cells.sort(key=lambda row: (row[at[0]], row[at[1]]))
