@@ -13,7 +13,7 @@ from ceg_calc.derive.names import DERIVED_TABLES
 from ceg_calc.derive.run import derive_package
 from ceg_calc.derive.summary import enhancement_summary, headline, scale_slope
 from ceg_calc.derive.plan import finetune_fractions, published_for
-from ceg_calc.calc.uncertainty import Z90
+from ceg_calc.calc.uncertainty import Z90, student_t_quantile
 from ceg_calc.gate.checks import read_valid_tables
 from ceg_calc.verbs.validate import validate_package
 from conftest import REPO
@@ -29,6 +29,22 @@ def test_headline_counts():
     assert (h["enhancements"], h["with_robust_evidence"], h["above_5"], h["above_20"]) == (4, 3, 2, 1)
     assert (h["low_above_5"], h["low_above_20"], h["censored_cells"], h["cells"]) == (1, 1, 1, 6)
     assert h["most_above_5"] and h["some_above_20"]
+
+
+def test_student_t_quantile_by_hand_and_against_scipy():
+    # nu = 1 is Cauchy: tan(pi (p - 1/2)); nu = 2: t = (2p - 1) / sqrt(2 p (1 - p))
+    assert student_t_quantile(0.95, 1) == pytest.approx(math.tan(0.45 * math.pi), rel=1e-14)
+    assert student_t_quantile(0.95, 2) == pytest.approx(0.9 / math.sqrt(2 * 0.95 * 0.05), rel=1e-14)
+    assert student_t_quantile(0.05, 7) == -student_t_quantile(0.95, 7)
+    assert student_t_quantile(0.5, 9) == 0.0
+    from scipy.special import stdtrit
+
+    for nu in range(1, 300):
+        for p in (0.6, 0.95, 0.975, 0.99):
+            assert student_t_quantile(p, nu) == pytest.approx(stdtrit(nu, p), rel=1e-12, abs=1e-14)
+    for bad in ((0.0, 3), (1.0, 3), (0.95, 0), (0.95, 2.5)):
+        with pytest.raises(ValueError):
+            student_t_quantile(*bad)
 
 
 def test_scale_slope_by_hand():

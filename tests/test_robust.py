@@ -118,10 +118,34 @@ def test_isotonic_curve_by_hand():
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.floats(-50, 50), st.floats(0.1, 10)), min_size=1, max_size=8))
-def test_vectorised_isotonic_equals_scipy(points):
+def test_vectorised_isotonic_equals_pava(points):
     y, w = np.array([p[0] for p in points]), np.array([p[1] for p in points])
     planes = isotonic_planes([np.array([v]) for v in y], list(w))
     np.testing.assert_allclose([p[0] for p in planes], isotonic_points(y, w), rtol=1e-9, atol=1e-9)
+
+
+# ties and runs of equal values (integers, few distinct), as well as arbitrary floats
+_CURVE_VALUES = st.one_of(st.floats(-50, 50), st.integers(0, 3).map(float))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_CURVE_VALUES, st.floats(0.1, 10)), min_size=1, max_size=10))
+def test_pava_gives_scipys_bits(points):
+    # the central curve must be what SciPy's isotonic_regression gave, to the bit: the published
+    # intervals were derived with it
+    from scipy.optimize import isotonic_regression
+
+    y, w = np.array([p[0] for p in points]), np.array([p[1] for p in points])
+    expected = isotonic_regression(y, weights=w, increasing=True).x
+    assert isotonic_points(y, w).tobytes() == np.asarray(expected, dtype=float).tobytes()
+
+
+def test_pava_by_hand():
+    # 3, 1 pool to 2 (weights 1, 1); then 2 >= 2 pools again with weight 2: (2 * 2 + 1 * 2) / 3 = 2
+    assert isotonic_points([3, 1, 2, 5], [1, 1, 1, 1]).tolist() == [2, 2, 2, 5]
+    # weights 3 and 1: (3 * 4 + 1 * 0) / 4 = 3
+    assert isotonic_points([4, 0, 7], [3, 1, 1]).tolist() == [3, 3, 7]
+    assert isotonic_points([], []).size == 0
 
 
 def test_an_enhanced_model_within_noise_of_its_own_baseline_has_an_interval_containing_one():

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ceg_calc.calc.tasks import SEED
-from ceg_calc.calc.uncertainty import Z90
+from ceg_calc.calc.uncertainty import Z90, student_t_quantile
 
 MIN_SIZES = 3
 BOOTSTRAP = 2_000  # resamples of the cells behind a representative CEG's interval
@@ -240,8 +240,6 @@ def scale_slope(log_compute, log_ceg, sd) -> tuple[float, float, float]:
     slope, low, high : float
         [log10 CEG per log10 FLOP].
     """
-    from scipy.special import stdtrit  # imported here: readers of figure and headline need no scipy
-
     x, y, sd = (np.asarray(a, dtype=float) for a in (log_compute, log_ceg, sd))
     n = x.size
     w = 1.0 / sd ** 2 if (sd > 0).all() else np.ones(n)
@@ -249,7 +247,7 @@ def scale_slope(log_compute, log_ceg, sd) -> tuple[float, float, float]:
     sxx = np.sum(w * (x - xm) ** 2)
     slope = np.sum(w * (x - xm) * (y - ym)) / sxx
     residual = y - ym - slope * (x - xm)
-    spread = np.sqrt(np.sum(w * residual ** 2) / (n - 2) / sxx) * stdtrit(n - 2, 0.95) if n > 2 else np.inf
+    spread = np.sqrt(np.sum(w * residual ** 2) / (n - 2) / sxx) * student_t_quantile(0.95, n - 2) if n > 2 else np.inf
     measured = Z90 / np.sqrt(sxx) if (sd > 0).all() else 0.0
     half = max(spread, measured)
     return float(slope), float(slope - half), float(slope + half)
