@@ -7,12 +7,12 @@ import numpy as np
 
 from ceg_calc.calc.curves import interpolate_curve, invert_curve, xprime
 from ceg_calc.calc.tasks import DRAWS, SEED, Task, standard_normal
-from ceg_calc.core.parallel import thread_map
+from ceg_calc.core.parallel import cores, thread_map
 
 CURVES = ("running-maximum", "isotonic")
 PERCENTILES = (5.0, 95.0)
 
-_CHUNK_ELEMENTS = 2_000_000  # values per (task, draw, point) block: about 16 MB of float64
+_CHUNK_ELEMENTS = 1_000_000  # values per (task, draw, point) block: about 8 MB of float64
 
 
 def _log10_quantiles(logs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -112,13 +112,21 @@ def estimate_tasks(tasks: list[Task], method: str, draws: int = DRAWS, seed: int
         # for interpolate, its sorted and fitted curve: one per distinct baseline in a block
         which = np.flatnonzero(uncertain)
         which = which[np.argsort(baseline_of[which], kind="stable")]
-        step = max(1, _CHUNK_ELEMENTS // (draws * n))
+        # blocks of at most _CHUNK_ELEMENTS values, as many as a multiple of the cores (so that a
+        # small group of tasks is not left to one core)
+        count = -(-which.size * draws * n // _CHUNK_ELEMENTS)
+        count = -(-count // cores()) * cores()
+        step = max(1, -(-which.size // count))
 
         def quantiles(idx):
             groups, inverse = np.unique(baseline_of[idx], return_inverse=True)
             first = idx[np.searchsorted(baseline_of[idx], groups)]  # one task of each baseline
-            xs = [x[first, k, None] + x_sd[first, k, None] * z_x[k] for k in range(n)]
-            qs = [q[first, k, None] + q_se[first, k, None] * z_q[k] for k in range(n)]
+            xs, qs = np.empty((n, first.size, draws)), np.empty((n, first.size, draws))
+            for k in range(n):  # stacked (point, baseline, draw): the curve is built in place
+                np.multiply(x_sd[first, k, None], z_x[k], out=xs[k])
+                xs[k] += x[first, k, None]
+                np.multiply(q_se[first, k, None], z_q[k], out=qs[k])
+                qs[k] += q[first, k, None]
             xes = np.empty((idx.size, draws))
             own = np.flatnonzero(shared[idx] < 0)
             xes[own] = xe[idx[own], None] + xe_sd[idx[own], None] * z_xe

@@ -23,15 +23,28 @@ def _sort_planes(x: list, q: list, w: list | None = None):
         w = [np.broadcast_to(wk, x[0].shape).copy() for wk in w]
     cells = np.flatnonzero(swapped)
     planes = [x, q] + ([w] if w is not None else [])
-    stacked = [np.empty((cells.size, len(x))) for _ in planes]
-    for p, values in zip(planes, stacked):
-        for k, v in enumerate(p):
-            values[:, k] = v.reshape(-1).take(cells)
-    order = np.argsort(stacked[0], axis=-1, kind="stable")
-    for p, values in zip(planes, stacked):
-        values = np.take_along_axis(values, order, axis=-1)
+    values = [[v.reshape(-1).take(cells) for v in p] for p in planes]  # each plane's swapped cells
+    # bubble passes over the cells still out of order: a swap only where a point's compute is
+    # strictly above the next one's keeps equal computes in their order (a stable sort); the
+    # draws rarely move a point more than a place or two, so few passes run, on fewer cells each
+    keys, active = values[0], np.arange(cells.size)
+    while active.size:
+        moved = np.zeros(active.size, dtype=bool)
+        for k in range(len(x) - 1):
+            ahead, behind = keys[k].take(active), keys[k + 1].take(active)
+            swap = behind < ahead
+            if not swap.any():
+                continue
+            moved |= swap
+            at = active[swap]
+            for p in values:
+                lower = p[k][at]
+                p[k][at] = p[k + 1][at]
+                p[k + 1][at] = lower
+        active = active[moved]
+    for p, v in zip(planes, values):
         for k in range(len(x)):
-            np.put(p[k], cells, values[:, k])
+            np.put(p[k], cells, v[k])
     return x, q, w
 
 
@@ -54,75 +67,87 @@ def _isotonic_where_needed(q: list, w: list) -> list:
     return q
 
 
-def interpolate_curve(x: list, q: list, curve: str = "running-maximum", w: list | None = None):
-    """The baseline's part of ``interpolate``, which no enhanced score changes: the planes sorted by
-    compute, the monotone curve (running maximum, or weighted isotonic regression with weights
-    ``w``), the slope of each segment [log10 FLOP per score unit] and that of the first rising one.
-    Computed once, it serves every enhanced model of the same baseline (:func:`invert_curve`).
-    ``x`` and ``q`` are sorted, and an isotonic ``q`` fitted, in place (arrays of their own, not
-    views of the caller's data)."""
-    x, q, w = _sort_planes(x, q, w if curve == "isotonic" else None)
-    n = len(x)
+def interpolate_curve(x, q, curve: str = "running-maximum", w: list | None = None):
+    """The baseline's part of ``interpolate``, which no enhanced score changes, as three stacked
+    (point, ...) tables from which :func:`invert_curve` reads each cell's segment with one lookup.
+
+    ``x`` and ``q`` are the planes (sorted here by compute, where draws swapped neighbours), as
+    lists or as stacked arrays; a stacked float array is worked on in place (then it must be an
+    array of its own, not a view of the caller's data), a list is copied. The curve is the running
+    maximum of the scores, or (``curve="isotonic"``) their weighted isotonic regression with
+    weights ``w``. Computed once, it serves every enhanced model of the same baseline.
+
+    Returns ``(anchor_x, q, slope)``, each shaped (n, ...), laid out by segment:
+
+    - ``q``: the curve's scores, non-decreasing along the first axis;
+    - slot ``k`` < n - 1: the segment (k, k + 1) anchored at point k, ``anchor_x[k] = x[k]`` and
+      ``slope[k]`` its slope [log10 FLOP per score unit];
+    - slot 0's slope is that of the first rising segment (the line below the first score; where
+      segment (0, 1) rises, the two are the same);
+    - slot n - 1: the line above the last score, the last rising segment at its upper point.
+    """
+    x = np.array(x, dtype=float) if isinstance(x, list) else x
+    q = np.array(q, dtype=float) if isinstance(q, list) else q
+    xs, qs, w = _sort_planes(list(x), list(q), w if curve == "isotonic" else None)
+    n = len(xs)
     if curve == "isotonic":
-        q = _isotonic_where_needed(q, w)
-    best = [q[0]]
+        _isotonic_where_needed(qs, w)
     for k in range(1, n):  # running maximum: the best score reached so far (identity on a monotone fit)
-        best.append(np.maximum(best[-1], q[k]))
-    q = best
+        np.maximum(q[k - 1], q[k], out=q[k])
+    slope = np.empty_like(x)
+    first, above = slope[0], slope[n - 1]
     with np.errstate(divide="ignore", invalid="ignore"):
-        steps = [None] + [(x[k] - x[k - 1]) / (q[k] - q[k - 1]) for k in range(1, n)]
-    first_step = np.full(x[0].shape, np.nan)
-    for k in range(n - 1, 0, -1):
-        np.copyto(first_step, steps[k], where=q[k] > q[k - 1])
-    return x, q, steps, first_step
+        # segment (k - 1, k) for k >= 2 goes to its slot k - 1; that of (0, 1) is needed only to
+        # find the first and last rising segments, which slots 0 and n - 1 hold
+        steps = [None, (x[1] - x[0]) / (q[1] - q[0]) if n > 1 else None]
+        for k in range(2, n):
+            steps.append(np.divide(x[k] - x[k - 1], q[k] - q[k - 1], out=slope[k - 1]))
+    rising = [None] + [q[k] > q[k - 1] for k in range(1, n)]
+    first.fill(np.nan)
+    for k in range(n - 1, 0, -1):  # the lowest rising segment
+        np.copyto(first, steps[k], where=rising[k])
+    above.fill(np.nan)
+    above_x = x[0].copy()
+    for k in range(1, n):  # the highest rising segment, at its upper point
+        np.copyto(above, steps[k], where=rising[k])
+        np.copyto(above_x, x[k], where=rising[k])
+    x[n - 1] = above_x
+    return x, q, slope
 
 
 def invert_curve(curve, pe, rows=None):
     """log10 C' where the curve of :func:`interpolate_curve` reaches ``pe`` (tasks, draws); NaN
     where the curve never rises.
 
-    ``rows``, when given, is the curve (an index into the planes' first axis, non-decreasing) of
+    ``rows``, when given, is the curve (an index into the tables' second axis, non-decreasing) of
     each row of ``pe``: the enhanced models of one baseline share its curve, which is never copied
-    per model. Without it the planes have ``pe``'s shape. The curve does not fall, so the number
-    of its points whose score reaches ``pe`` names each cell's segment; the value is that
-    segment's line through its anchoring point:
+    per model. Without it the tables' cells have ``pe``'s shape. The curve does not fall, so the
+    number ``c`` of its points whose score reaches ``pe`` names each cell's slot, ``n - 1 - c``
+    (0 below the first score); the value is that slot's line through its anchoring point:
 
-    - at or below the first score, the first rising segment at the first point:
-      ``x[0] - (q[0] - pe) * first_step``;
-    - inside, ``q[k-1] < pe <= q[k]``: ``x[k-1] + (pe - q[k-1]) * steps[k]``;
-    - above the last score, the last rising segment (k-1, k) at point k: ``x[k] + (pe - q[k]) * steps[k]``.
+    - at or below the first score: ``x[0] - (q[0] - pe) * slope[0]``;
+    - otherwise ``anchor_x + (pe - q) * slope`` of the slot (inside, the segment the score falls
+      in; above the last score, the last rising segment at its upper point).
     """
-    x, q, steps, first_step = curve
-    n = len(x)
-    shape = x[0].shape if rows is not None else pe.shape
-    # (count, curve, draw) tables of the anchoring point and slope: count 0 above, n below, else
-    # the segment (n - count - 1, n - count)
-    anchor_x, anchor_q, slope = (np.empty((n + 1,) + shape) for _ in range(3))
-    for count, k in enumerate(range(n - 2, -1, -1), start=1):
-        anchor_x[count], anchor_q[count], slope[count] = x[k], q[k], steps[k + 1]
-    anchor_x[n], anchor_q[n], slope[n] = x[0], q[0], first_step
-    anchor_x[0], anchor_q[0], slope[0] = x[0], q[0], np.nan
-    for k in range(1, n):  # above: the last rising segment
-        rising = np.broadcast_to(q[k] > q[k - 1], shape)
-        np.copyto(anchor_x[0], x[k], where=rising)
-        np.copyto(anchor_q[0], q[k], where=rising)
-        np.copyto(slope[0], steps[k], where=rising)
-    # the scores compared are those of the first n slots, q[n - 1] first: where the curve rises,
-    # its last rise reaches q[n - 1] and the curve stays there; where it never rises, q[0] is q[n - 1]
+    anchor_x, q, slope = curve
+    n = q.shape[0]
+    shape = q.shape[1:]
     if rows is None:
-        count = np.count_nonzero(pe <= anchor_q[:n], axis=0)
+        count = np.count_nonzero(pe <= q, axis=0)
         cell = np.arange(count.size).reshape(count.shape)
     else:
         count = np.empty(pe.shape, dtype=np.intp)
         bounds = np.searchsorted(rows, np.arange(shape[0] + 1))
         for row, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:])):
             if start < stop:
-                count[start:stop] = np.count_nonzero(pe[start:stop, None, :] <= anchor_q[:n, row], axis=1)
+                count[start:stop] = np.count_nonzero(pe[start:stop, None, :] <= q[:, row], axis=1)
         cell = (rows * shape[-1])[:, None] + np.arange(shape[-1])
     below = count == n
-    count *= anchor_x[0].size
+    np.subtract(n - 1, count, out=count)
+    np.maximum(count, 0, out=count)
+    count *= q[0].size
     count += cell
-    xprime, at, slope = anchor_x.take(count), anchor_q.take(count), slope.take(count)
+    xprime, at, slope = anchor_x.take(count), q.take(count), slope.take(count)
     with np.errstate(divide="ignore", invalid="ignore"):
         offset = np.subtract(pe, at)
         some_below = below.any()
