@@ -94,14 +94,19 @@ def fit_curve(log10_compute, score, family, chance, perfect, seed: int = 0, draw
     family = np.asarray(family)
     a, b = _line(x, y)
     names, member = np.unique(family, return_inverse=True)
-    offsets = np.array([(y[member == j] - a - b * x[member == j]).mean() for j in range(len(names))])
+    k = len(names)
+    # each family's mean residual, its points taken in order (a stable sort groups them)
+    order = np.argsort(member, kind="stable")
+    residual = (y - a - b * x)[order]
+    ends = np.cumsum(np.bincount(member, minlength=k)).tolist()
+    offsets = np.array([residual[lo:hi].mean() for lo, hi in zip([0] + ends[:-1], ends)])
     rng = np.random.default_rng(seed)
     # families drawn with replacement, one draw after another (the stream of the seed: one call
     # fills the rows in turn, as one call per draw would), each draw a refit with every point of a
     # drawn family counted as often as the family was drawn
-    picks = rng.integers(0, len(names), (draws, len(names)))
-    counts = np.zeros((draws, len(names)))
-    np.add.at(counts, (np.arange(draws)[:, None], picks), 1.0)
+    picks = rng.integers(0, k, (draws, k))
+    counts = np.bincount((picks + k * np.arange(draws)[:, None]).ravel(), minlength=draws * k
+                         ).reshape(draws, k).astype(float)
     boot_a, boot_b = _weighted_lines(x, y, counts[:, member])
     s = np.asarray(score, dtype=float)
     return Curve(float(a), float(b), float(offsets.std(ddof=1)) if len(names) > 1 else np.nan,
