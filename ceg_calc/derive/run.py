@@ -90,7 +90,11 @@ def derive(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE
     texts = {name: render_csv(frame, package.resource(name)) for name, frame in frames.items() if name != DERIVED}
     texts[DERIVED] = write_rows(cells, resource)
     texts = {name: texts[name] for name in DERIVED_TABLES}
-    return Derivation(frames, texts, keys_text(keys, Written.parse(texts[DERIVED])), frozenset(fresh_ids))
+    # the rows as written are the cells unless a carriage return or NUL (which the csv module writes
+    # unquoted or refuses to read) is in the text: only then is it read back
+    text = texts[DERIVED]
+    written = Written.parse(text) if "\r" in text or "\0" in text else Written(names, cells)
+    return Derivation(frames, texts, keys_text(keys, written), frozenset(fresh_ids))
 
 
 def derive_tables(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE_POLICY) -> dict:
