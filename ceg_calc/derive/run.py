@@ -44,11 +44,12 @@ class Derivation:
 
 
 def _typed(cells: list, resource) -> pd.DataFrame:
-    """Cells as written, typed as the gate types the file (the summaries read what is published)."""
+    """Cells as written, typed as the gate types the file (the summaries read what is published;
+    the cells are ours, so only their values are typed, not checked)."""
     names = [f.name for f in resource.fields]
-    raw = pd.DataFrame(cells, columns=names, dtype="str") if cells else pd.DataFrame(
-        {name: pd.Series([], dtype="str") for name in names})
-    frame, _ = type_frame(raw, resource.fields, resource.path, np.arange(2, len(cells) + 2))
+    columns = list(zip(*cells)) if cells else [()] * len(names)
+    raw = pd.DataFrame({name: pd.Series(list(column), dtype="str") for name, column in zip(names, columns)})
+    frame, _ = type_frame(raw, resource.fields, resource.path, np.arange(2, len(cells) + 2), checked=False)
     return frame
 
 
