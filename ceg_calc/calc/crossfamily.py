@@ -38,6 +38,11 @@ LEVEL = 0.90
 def rescaled_logit(score, chance, perfect):
     """logit of the score rescaled to [0, 1] between ``chance`` and ``perfect`` [same units as score]."""
     p = (np.asarray(score, dtype=float) - chance) / (perfect - chance)
+    if isinstance(p, np.ndarray) and p.ndim:  # the same arithmetic, in place of temporaries
+        np.clip(p, EPS, 1 - EPS, out=p)
+        odds = np.subtract(1, p)
+        np.divide(p, odds, out=odds)
+        return np.log(odds, out=odds)
     p = np.clip(p, EPS, 1 - EPS)
     return np.log(p / (1 - p))
 
@@ -153,6 +158,8 @@ def gains(curve: Curve, enhanced_score, enhanced_stderr, chance, perfect, anchor
     z = [rng.standard_normal(n) for _ in range(2 if anchor_score is not None else 3)]
     ye = rescaled_logit(score[:, None] + (0.0 + _spread(enhanced_stderr) * z[0]), chance, perfect)
     ok = slopes > 0
+    if ok.all():  # every draw kept: the arrays themselves rather than copies of them
+        ok = slice(None)
     if anchor_score is not None:
         anchor = np.asarray(anchor_score, dtype=float)
         y0 = rescaled_logit(anchor[:, None] + (0.0 + _spread(anchor_stderr) * z[1]), chance, perfect)
@@ -166,7 +173,9 @@ def gains(curve: Curve, enhanced_score, enhanced_stderr, chance, perfect, anchor
         draws = ((ye - curve.boot_intercept - offset)[:, ok] / slopes[ok]) - own[:, ok]
         central = (rescaled_logit(score, chance, perfect) - curve.intercept) / curve.slope - own_x
     tail = (1 - LEVEL) / 2
-    low, high = np.quantile(draws, [tail, 1 - tail], axis=1)
+    # quantiles of rows sorted first: the same values (a row's quantile is a function of its values
+    # alone), and numpy sorts short rows far faster than it selects the quantiles' neighbours
+    low, high = np.quantile(np.sort(draws, axis=1), [tail, 1 - tail], axis=1)
     extrapolated = ~((curve.score_min <= score) & (score <= curve.score_max))
     return {"log10_ceg": central, "log10_low": np.minimum(low, central), "log10_high": np.maximum(high, central),
             "extrapolated": extrapolated}
