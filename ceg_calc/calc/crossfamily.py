@@ -38,6 +38,11 @@ LEVEL = 0.90
 def rescaled_logit(score, chance, perfect):
     """logit of the score rescaled to [0, 1] between ``chance`` and ``perfect`` [same units as score]."""
     p = (np.asarray(score, dtype=float) - chance) / (perfect - chance)
+    if isinstance(p, np.ndarray) and p.ndim:  # the same arithmetic, in place of temporaries
+        np.clip(p, EPS, 1 - EPS, out=p)
+        odds = np.subtract(1, p)
+        np.divide(p, odds, out=odds)
+        return np.log(odds, out=odds)
     p = np.clip(p, EPS, 1 - EPS)
     return np.log(p / (1 - p))
 
@@ -94,14 +99,19 @@ def fit_curve(log10_compute, score, family, chance, perfect, seed: int = 0, draw
     family = np.asarray(family)
     a, b = _line(x, y)
     names, member = np.unique(family, return_inverse=True)
-    offsets = np.array([(y[member == j] - a - b * x[member == j]).mean() for j in range(len(names))])
+    k = len(names)
+    # each family's mean residual, its points taken in order (a stable sort groups them)
+    order = np.argsort(member, kind="stable")
+    residual = (y - a - b * x)[order]
+    ends = np.cumsum(np.bincount(member, minlength=k)).tolist()
+    offsets = np.array([residual[lo:hi].mean() for lo, hi in zip([0] + ends[:-1], ends)])
     rng = np.random.default_rng(seed)
     # families drawn with replacement, one draw after another (the stream of the seed: one call
     # fills the rows in turn, as one call per draw would), each draw a refit with every point of a
     # drawn family counted as often as the family was drawn
-    picks = rng.integers(0, len(names), (draws, len(names)))
-    counts = np.zeros((draws, len(names)))
-    np.add.at(counts, (np.arange(draws)[:, None], picks), 1.0)
+    picks = rng.integers(0, k, (draws, k))
+    counts = np.bincount((picks + k * np.arange(draws)[:, None]).ravel(), minlength=draws * k
+                         ).reshape(draws, k).astype(float)
     boot_a, boot_b = _weighted_lines(x, y, counts[:, member])
     s = np.asarray(score, dtype=float)
     return Curve(float(a), float(b), float(offsets.std(ddof=1)) if len(names) > 1 else np.nan,
@@ -148,6 +158,8 @@ def gains(curve: Curve, enhanced_score, enhanced_stderr, chance, perfect, anchor
     z = [rng.standard_normal(n) for _ in range(2 if anchor_score is not None else 3)]
     ye = rescaled_logit(score[:, None] + (0.0 + _spread(enhanced_stderr) * z[0]), chance, perfect)
     ok = slopes > 0
+    if ok.all():  # every draw kept: the arrays themselves rather than copies of them
+        ok = slice(None)
     if anchor_score is not None:
         anchor = np.asarray(anchor_score, dtype=float)
         y0 = rescaled_logit(anchor[:, None] + (0.0 + _spread(anchor_stderr) * z[1]), chance, perfect)
@@ -161,7 +173,9 @@ def gains(curve: Curve, enhanced_score, enhanced_stderr, chance, perfect, anchor
         draws = ((ye - curve.boot_intercept - offset)[:, ok] / slopes[ok]) - own[:, ok]
         central = (rescaled_logit(score, chance, perfect) - curve.intercept) / curve.slope - own_x
     tail = (1 - LEVEL) / 2
-    low, high = np.quantile(draws, [tail, 1 - tail], axis=1)
+    # quantiles of rows sorted first: the same values (a row's quantile is a function of its values
+    # alone), and numpy sorts short rows far faster than it selects the quantiles' neighbours
+    low, high = np.quantile(np.sort(draws, axis=1), [tail, 1 - tail], axis=1)
     extrapolated = ~((curve.score_min <= score) & (score <= curve.score_max))
     return {"log10_ceg": central, "log10_low": np.minimum(low, central), "log10_high": np.maximum(high, central),
             "extrapolated": extrapolated}

@@ -83,7 +83,9 @@ def threshold_assessments(estimates: pd.DataFrame, cumulative: pd.DataFrame, thr
     """Enhanced rows (with a CEG) then model rows (with a base), sorted by key."""
     grouped = _by_quantity(thresholds)
     rows = []
-    for r in estimates[estimates["ceg"].notna()].to_dict("records"):
+    read = ["comparison_id", "enhanced_model_id", "enhancement_id", "evidence", "enhanced_compute_flop", "ceg", "ceg_low",
+            "effective_compute_flop", "effective_compute_low_flop"]  # the columns read, not the whole row
+    for r in estimates.loc[estimates["ceg"].notna(), read].to_dict("records"):
         flaggable = r["evidence"] in FLAGGABLE
         own, ceg, low = (_number(r[c]) for c in ("enhanced_compute_flop", "ceg", "ceg_low"))
         row = {"subject": "enhanced-row", "subject_id": f"{r['comparison_id']}/{r['enhanced_model_id']}",
@@ -93,7 +95,9 @@ def threshold_assessments(estimates: pd.DataFrame, cumulative: pd.DataFrame, thr
                "modification_share": None}
         row.update(assess(own, row["compute_central_flop"], row["compute_p5_flop"], ceg, low, None, flaggable, grouped))
         rows.append(row)
-    for r in cumulative[cumulative["base_model_id"].notna()].to_dict("records"):
+    read = ["model_id", "source_id", "enhancement_id", "first_hand", "finetune_share", "share_form", "base_compute_flop",
+            "cumulative_flop"]
+    for r in cumulative.loc[cumulative["base_model_id"].notna(), read].to_dict("records"):
         share = _number(r["finetune_share"])
         flaggable = bool(r["first_hand"]) and share is not None and r["share_form"] in BOUNDLESS
         base, total = _number(r["base_compute_flop"]), _number(r["cumulative_flop"])

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ceg_calc.calc.crossfamily import fit_curve, gains
-from ceg_calc.derive.plan import Tables, chance_level, published_for
+from ceg_calc.derive.plan import Tables, chance_level
 
 TABLE = "ceg_cross_family"
 MIN_FAMILIES = 3
@@ -161,14 +161,14 @@ def cross_family(estimates: pd.DataFrame, tables: dict, resource, t: Tables | No
     refs, cache, rows, asks = _references(t), {}, [], {}
     for comparison in t.comparisons:
         key = (comparison["benchmark_id"], comparison["baseline_setting_id"], comparison["baseline_source_id"])
-        stated, _ = published_for(comparison, t.published)
+        stated, _ = t.stated(comparison)
         for score in t.side(comparison, "enhanced"):
             rows.append(_row(t, refs, cache, comparison, stated, score, key, asks))
     hub = sorted((s for (b, _st, src, _f), scores in t.sides.items() if src == HUB_SOURCE for s in scores
                   if s.get("enhancement_id") == "reasoning-training"), key=lambda s: s["score_id"])
     for score in hub:
         comparison = {"enhancement_id": "reasoning-training", "benchmark_id": score["benchmark_id"]}
-        stated, _ = published_for(comparison, t.published)
+        stated, _ = t.stated(comparison)
         rows.append(_row(t, refs, cache, comparison, stated, score, (score["benchmark_id"], HUB_SETTING, HUB_SOURCE),
                          asks))
     _read_gains(asks)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from ceg_calc.calc.policy import METHOD_VERSION, Policy
 from ceg_calc.derive.fingerprint import code_digest
@@ -76,47 +77,67 @@ def context_digest(package, tables: dict, draws: int, seed: int, policy: Policy)
     return _sha(*parts)
 
 
+def _strings(series: pd.Series) -> list:
+    """A string column as Python values, a missing one as None (one Arrow conversion, not cell by cell)."""
+    return pa.array(series, from_pandas=True).to_pylist() if isinstance(series.dtype, pd.StringDtype) \
+        else [v if isinstance(v, str) else None for v in series.tolist()]
+
+
 def comparison_keys(package, tables: dict, draws: int, seed: int, policy: Policy) -> dict:
     """``{comparison_id: key}``: a hash of everything the comparison's derived rows read."""
     context = context_digest(package, tables, draws, seed, policy)
     models = tables["models"]
-    model_rows = dict(zip(models["model_id"], _row_hashes(models)))
-    family = dict(zip(models["model_id"], models["family"]))
-    base = dict(zip(models["model_id"], models["base_model_id"]))
+    model_ids = _strings(models["model_id"])
+    model_rows = dict(zip(model_ids, _row_hashes(models)))
+    family = dict(zip(model_ids, _strings(models["family"])))
+    base = dict(zip(model_ids, _strings(models["base_model_id"])))
     compute = tables["compute_estimates"]
     preferred = compute[compute["preferred"].astype(bool)]
     compute_rows: dict = {}
-    for model_id, h in zip(preferred["model_id"], _row_hashes(preferred)):
+    for model_id, h in zip(_strings(preferred["model_id"]), _row_hashes(preferred)):
         compute_rows.setdefault(model_id, []).append(h)
+    parts_of: dict = {}  # model id -> its part of a score's key, built once per model
 
     def model_part(model_id):
-        owner = base.get(model_id)
-        owner = owner if isinstance(owner, str) else None
-        return (model_rows.get(model_id), compute_rows.get(model_id), owner,
-                model_rows.get(owner), compute_rows.get(owner))
+        if model_id not in parts_of:
+            owner = base.get(model_id)
+            parts_of[model_id] = (model_rows.get(model_id), compute_rows.get(model_id), owner,
+                                  model_rows.get(owner), compute_rows.get(owner))
+        return parts_of[model_id]
 
     scores = tables["benchmark_scores"]
     sides: dict = {}
-    for b, s, src, m, h in zip(scores["benchmark_id"], scores["setting_id"], scores["source_id"],
-                               scores["model_id"], _row_hashes(scores)):
+    for b, s, src, m, h in zip(*(_strings(scores[c]) for c in ("benchmark_id", "setting_id", "source_id", "model_id")),
+                               _row_hashes(scores)):
         sides.setdefault((b, s, src, family.get(m)), []).append((h, model_part(m)))
-    benchmarks = dict(zip(tables["benchmarks"]["benchmark_id"], _row_hashes(tables["benchmarks"])))
-    enhancements = dict(zip(tables["enhancements"]["enhancement_id"], _row_hashes(tables["enhancements"])))
+    ordered: dict = {}  # the text of a side's entries sorted by repr, once per side however many comparisons read it
+
+    def side_of(key):
+        if key not in ordered:
+            ordered[key] = str(sorted(sides.get(key, []), key=repr))
+        return ordered[key]
+
+    benchmarks = dict(zip(_strings(tables["benchmarks"]["benchmark_id"]), _row_hashes(tables["benchmarks"])))
+    enhancements = dict(zip(_strings(tables["enhancements"]["enhancement_id"]), _row_hashes(tables["enhancements"])))
     costs: dict = {}
-    for e, h in zip(tables["costs"]["enhancement_id"], _row_hashes(tables["costs"])):
+    for e, h in zip(_strings(tables["costs"]["enhancement_id"]), _row_hashes(tables["costs"])):
         costs.setdefault(e, []).append(h)
     comparisons = tables["comparisons"]
+    columns = {name: _strings(comparisons[name]) for name in
+               ("comparison_id", "benchmark_id", "enhancement_id", "baseline_setting_id", "baseline_source_id",
+                "baseline_family", "enhanced_setting_id", "enhanced_source_id", "enhanced_family")}
     own = {}
-    for c, h in zip(comparisons.to_dict("records"), _row_hashes(comparisons)):
-        side = [sorted(sides.get((c["benchmark_id"], c[f"{k}_setting_id"], c[f"{k}_source_id"], c[f"{k}_family"]), []),
-                       key=repr) for k in ("baseline", "enhanced")]
-        own[c["comparison_id"]] = _sha(context, h, benchmarks.get(c["benchmark_id"]),
-                                       enhancements.get(c["enhancement_id"]), sorted(costs.get(c["enhancement_id"], [])),
-                                       side)
+    for i, h in enumerate(_row_hashes(comparisons)):
+        benchmark, enhancement = columns["benchmark_id"][i], columns["enhancement_id"][i]
+        # the text of the list of both sides' sorted entries, as _sha would write the list
+        side = "[" + ", ".join(side_of((benchmark, columns[f"{k}_setting_id"][i], columns[f"{k}_source_id"][i],
+                                        columns[f"{k}_family"][i])) for k in ("baseline", "enhanced")) + "]"
+        own[columns["comparison_id"][i]] = _sha(context, h, benchmarks.get(benchmark), enhancements.get(enhancement),
+                                                sorted(costs.get(enhancement, [])), side)
     parts = components_of(tables)
     component_rows: dict = {}
     links = tables["comparison_components"]
-    for c, h in zip(links["comparison_id"], _row_hashes(links)):
+    for c, h in zip(_strings(links["comparison_id"]), _row_hashes(links)):
         component_rows.setdefault(c, []).append(h)
     return {c: _sha(key, sorted(component_rows.get(c, [])), [(p, own.get(p)) for p in sorted(parts.get(c, ()))])
             if c in parts else key for c, key in own.items()}

@@ -202,6 +202,7 @@ class Tables:
         self.published = _records(tables["published_estimates"])
         self.comparisons = sorted(_records(tables["comparisons"]), key=lambda c: c["comparison_id"])
         self._stderrs: dict = {}
+        self._stated: dict = {}
 
     @cached_property
     def costs(self) -> dict:
@@ -221,6 +222,14 @@ class Tables:
         base = self.models.get(model_id, {}).get("base_model_id")
         return base if self.compute[model_id]["method"] == "base-model" and base else model_id
 
+    def stated(self, comparison: dict):
+        """:func:`published_for` of ``comparison`` against ``published``, once per benchmark, linked
+        stated CEG and enhancement (all that it reads of the comparison)."""
+        key = (comparison["benchmark_id"], comparison.get("published_id"), comparison["enhancement_id"])
+        if key not in self._stated:
+            self._stated[key] = published_for(comparison, self.published)
+        return self._stated[key]
+
     def stderr(self, score: dict, interval: str = DERIVE_POLICY.score_se) -> float:
         """:func:`score_stderr` of a score of ``benchmark_scores``, from one :func:`score_stderrs`
         call over every score per ``interval``."""
@@ -238,7 +247,7 @@ def plan(loaded, score_se: str = DERIVE_POLICY.score_se, t: Tables | None = None
     t = Tables(loaded.tables) if t is None else t
     rows, fractions = [], {}
     for comparison in t.comparisons:
-        stated, stated_note = published_for(comparison, t.published)
+        stated, stated_note = t.stated(comparison)
         baseline = t.side(comparison, "baseline")
         with_compute = [s for s in baseline if s["model_id"] in t.compute]
         missing = sorted({s["model_id"] for s in baseline} - set(t.compute))

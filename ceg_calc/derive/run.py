@@ -44,11 +44,12 @@ class Derivation:
 
 
 def _typed(cells: list, resource) -> pd.DataFrame:
-    """Cells as written, typed as the gate types the file (the summaries read what is published)."""
+    """Cells as written, typed as the gate types the file (the summaries read what is published;
+    the cells are ours, so only their values are typed, not checked)."""
     names = [f.name for f in resource.fields]
-    raw = pd.DataFrame(cells, columns=names, dtype="str") if cells else pd.DataFrame(
-        {name: pd.Series([], dtype="str") for name in names})
-    frame, _ = type_frame(raw, resource.fields, resource.path, np.arange(2, len(cells) + 2))
+    columns = list(zip(*cells)) if cells else [()] * len(names)
+    raw = pd.DataFrame({name: pd.Series(list(column), dtype="str") for name, column in zip(names, columns)})
+    frame, _ = type_frame(raw, resource.fields, resource.path, np.arange(2, len(cells) + 2), checked=False)
     return frame
 
 
@@ -90,7 +91,11 @@ def derive(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE
     texts = {name: render_csv(frame, package.resource(name)) for name, frame in frames.items() if name != DERIVED}
     texts[DERIVED] = write_rows(cells, resource)
     texts = {name: texts[name] for name in DERIVED_TABLES}
-    return Derivation(frames, texts, keys_text(keys, Written.parse(texts[DERIVED])), frozenset(fresh_ids))
+    # the rows as written are the cells unless a carriage return or NUL (which the csv module writes
+    # unquoted or refuses to read) is in the text: only then is it read back
+    text = texts[DERIVED]
+    written = Written.parse(text) if "\r" in text or "\0" in text else Written(names, cells)
+    return Derivation(frames, texts, keys_text(keys, written), frozenset(fresh_ids))
 
 
 def derive_tables(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE_POLICY) -> dict:

@@ -117,7 +117,8 @@ def bootstrap_median(values: np.ndarray, key: str, draws: int = BOOTSTRAP, seed:
     if values.size == 1:
         return float(values[0]), float(values[0])
     rng = np.random.default_rng([int(seed), zlib.crc32(key.encode("utf-8"))])
-    medians = np.median(values[rng.integers(0, values.size, size=(draws, values.size))], axis=1)
+    # each resample's median from its values sorted first: the same medians, found faster
+    medians = np.median(np.sort(values[rng.integers(0, values.size, size=(draws, values.size))], axis=1), axis=1)
     low, high = np.percentile(medians, (5.0, 95.0))
     return float(low), float(high)
 

@@ -54,8 +54,9 @@ def _formula_cells(text: pd.Series, present: np.ndarray) -> np.ndarray:
     return starts & ~numeric
 
 
-def type_column(text: pd.Series, field: Field, file: str, lines: np.ndarray):
-    """Type one column of text cells.
+def type_column(text: pd.Series, field: Field, file: str, lines: np.ndarray, checked: bool = True):
+    """Type one column of text cells (without ``checked``, only the values: no problems are looked
+    for beyond what parsing the cells finds, and none is returned).
 
     Parameters
     ----------
@@ -77,9 +78,11 @@ def type_column(text: pd.Series, field: Field, file: str, lines: np.ndarray):
     """
     present = (text != "").to_numpy()
     problems = []
+    kind = field_type(field.type)
+    if not checked:
+        return (kind.parse(text, present, field)[0] if kind.parse is not None else missing_where(text, present)), []
     if field.required:
         problems += _problems(file, lines, ~present, field.name, "required", "required value is missing")
-    kind = field_type(field.type)
     if kind.parse is not None:
         values, bad, what = kind.parse(text, present, field)
     else:
@@ -96,8 +99,8 @@ def type_column(text: pd.Series, field: Field, file: str, lines: np.ndarray):
     return values, problems
 
 
-def type_frame(raw_frame: pd.DataFrame, fields, file: str, lines: np.ndarray):
-    """Type every schema column present in ``raw_frame``; see :func:`type_column`.
+def type_frame(raw_frame: pd.DataFrame, fields, file: str, lines: np.ndarray, checked: bool = True):
+    """Type every schema column present in ``raw_frame``; see :func:`type_column` (and ``checked``).
 
     The columns of a long table are typed on the machine's cores (the Arrow kernels release the
     GIL); results keep the schema's order.
@@ -105,7 +108,7 @@ def type_frame(raw_frame: pd.DataFrame, fields, file: str, lines: np.ndarray):
     present = [field for field in fields if field.name in raw_frame.columns]
 
     def typed(field):
-        return type_column(raw_frame[field.name], field, file, lines)
+        return type_column(raw_frame[field.name], field, file, lines, checked)
 
     if len(raw_frame) < THREADS_FROM:
         results = [typed(field) for field in present]
