@@ -17,7 +17,7 @@ from ceg_calc.derive.crossfamily import cross_family
 from ceg_calc.derive.csvout import format_rows, render_csv, write_rows
 from ceg_calc.derive.cumulative import cumulative_compute
 from ceg_calc.derive.estimates import derive_frame
-from ceg_calc.derive.fingerprint import (derivation_is_current, derived_paths, recorded, sources_are_unchanged,
+from ceg_calc.derive.fingerprint import (derivation_is_current, recorded, sources_are_unchanged,
                                          write_fingerprint)
 from ceg_calc.derive.incremental import (KEYS, Subset, Written, committed_rows, comparison_keys, keys_text,
                                          read_keys, reusable, stale_closure)
@@ -109,7 +109,7 @@ def checked_tables(root, with_derived: bool = False):
     invalid package): then they are only read and typed.
 
     Without ``with_derived`` (for derive itself) only the source tables must match and the derived
-    tables' problems are ignored; with it (for build) the derived tables must be the ones that
+    tables are not read; with it (for build) the derived tables must be the ones that
     derivation wrote, so a hand-edited derived table is checked again like any other.
     """
     package = DataPackage(root)
@@ -117,9 +117,8 @@ def checked_tables(root, with_derived: bool = False):
     current = (derivation_is_current(package, stored.get("draws", 0), stored.get("seed", 0)) if with_derived
                else sources_are_unchanged(package))
     if current:
-        loaded = load_package(package)
-        ignored = set() if with_derived else derived_paths(package)
-        if all(p.file in ignored for p in loaded.report.problems):
+        loaded = load_package(package, skip=() if with_derived else DERIVED_TABLES)
+        if loaded.report.valid:
             return loaded
     return read_valid_tables(root, skip=() if with_derived else DERIVED_TABLES)
 

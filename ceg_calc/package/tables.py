@@ -52,11 +52,14 @@ class LoadedPackage:
         return {name: table.lines for name, table in self.typed.items()}
 
 
-def load_package(package: DataPackage) -> LoadedPackage:
-    """Read and type every resource (checks 1 and 2); unreadable files are left out of ``typed``."""
+def load_package(package: DataPackage, skip: tuple = ()) -> LoadedPackage:
+    """Read and type every resource (checks 1 and 2) but those named in ``skip``, which are not
+    read at all; unreadable files are left out of ``typed``."""
     report = Report()
     typed, incomplete = {}, set()
     for resource in package.resources.values():
+        if resource.name in skip:
+            continue
         raw = read_raw(package.root, resource)
         report.extend(raw.problems)
         if not raw.readable:
