@@ -72,13 +72,14 @@ release: install
 # GITHUB_BASE_REF (a pull request on GitHub) prints the data diff against the merge base first.
 BOUND := $(if $(CEG_MEMORY_KB),ulimit -v $(CEG_MEMORY_KB) &&)
 
+# Frictionless' own validation runs inside `ceg validate --strict`, and tests/test_readme.py runs the
+# README's `frictionless validate datapackage.json` in a fresh clone: no third run here.
 test: install $(CFF)/bin/cffconvert
 	$(if $(GITHUB_BASE_REF),$(BOUND) $(BIN)/ceg diff --base "origin/$(GITHUB_BASE_REF)")
 	$(BOUND) $(BIN)/ceg validate --strict
 	$(BOUND) $(BIN)/ceg snapshots verify
 	$(BOUND) $(BIN)/ceg ingest all --check
 	$(BIN)/lint-imports
-	$(BOUND) $(BIN)/frictionless validate datapackage.json
 	$(CFF)/bin/cffconvert --validate -i CITATION.cff
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || echo "no Chromium here: the browser tests will be skipped (to run them: apt-get install chromium chromium-driver, as root)"
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
