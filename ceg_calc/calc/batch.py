@@ -56,7 +56,7 @@ def _baseline_groups(tasks: list[Task]) -> np.ndarray:
 
 
 def _central_curve(q: np.ndarray, q_se: np.ndarray, baseline_of: np.ndarray) -> np.ndarray:
-    """Baseline scores (tasks, n) replaced by their weighted isotonic fit, with SciPy: one fit per
+    """Baseline scores (tasks, n) replaced by their weighted isotonic fit (PAVA): one fit per
     baseline (``baseline_of``, :func:`_baseline_groups`), which its tasks share."""
     from ceg_calc.calc.isotonic import isotonic_points, score_weights
 
