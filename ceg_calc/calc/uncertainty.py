@@ -16,6 +16,7 @@ All of these are parameters of :func:`compute_log10_sd`, so a user can rerun wit
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 
 Z90 = 1.6448536269514722  # standard-normal quantile of 0.95: a central 90% interval is ±Z90 sd
 
@@ -101,7 +102,7 @@ def student_t_quantile(p: float, nu: int) -> float:
     if nu == 1:
         return math.tan(math.pi * (p - 0.5))
     log_norm = math.lgamma((nu + 1) / 2) - math.lgamma(nu / 2) - 0.5 * math.log(nu * math.pi)
-    t = Z90 if p == 0.95 else math.sqrt(2.0) * _erfinv(2.0 * p - 1.0)
+    t = NormalDist().inv_cdf(p)  # below the t quantile: Newton rises to it on the concave distribution function
     for _ in range(100):
         density = math.exp(log_norm - (nu + 1) / 2 * math.log1p(t * t / nu))
         step = (_student_t_cdf(t, nu) - p) / density
@@ -110,13 +111,3 @@ def student_t_quantile(p: float, nu: int) -> float:
             break
     return t
 
-
-def _erfinv(y: float) -> float:
-    """Inverse error function by Newton's method on :func:`math.erf` (a start for the t quantile)."""
-    x = 0.0
-    for _ in range(100):
-        step = (math.erf(x) - y) / (2.0 / math.sqrt(math.pi) * math.exp(-x * x))
-        x -= step
-        if abs(step) <= 1e-15 * max(abs(x), 1.0):
-            break
-    return x

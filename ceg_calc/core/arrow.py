@@ -8,6 +8,7 @@ vocabularies) is tested once per distinct value.
 
 from __future__ import annotations
 
+import math
 import weakref
 
 import numpy as np
@@ -144,3 +145,14 @@ def has_duplicates(series: pd.Series) -> bool:
     arrow = _text(series)
     present = arrow.drop_null() if arrow.null_count else arrow
     return len(pc.unique(present)) < len(present)
+
+
+def column_values(series: pd.Series) -> list:
+    """One column as Python values, a missing value as None: floats by a NaN test, the string,
+    integer and boolean extension columns through Arrow (one conversion rather than cell by cell)."""
+    if series.dtype == "float64":
+        return [None if v != v else v for v in series.tolist()]
+    if isinstance(series.dtype, (pd.StringDtype, pd.Int64Dtype, pd.BooleanDtype)):
+        return pa.array(series, from_pandas=True).to_pylist()
+    return [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
+            for v in series.tolist()]

@@ -8,8 +8,8 @@ import csv
 import io
 
 import pandas as pd
-import pyarrow as pa
 
+from ceg_calc.core.arrow import column_values
 from ceg_calc.package.types import SIGNIFICANT_DIGITS, field_type
 
 #: Characters that make the csv module quote a cell (delimiter, quote character, line breaks).
@@ -28,10 +28,9 @@ def _cells(series: pd.Series, field) -> list[str]:
         spec = f".{SIGNIFICANT_DIGITS}g"
         return ["" if v != v else format(v, spec) for v in series.tolist()]
     if kind.name == "string" and isinstance(series.dtype, pd.StringDtype):
-        return ["" if v is None else v for v in pa.array(series, from_pandas=True).to_pylist()]
+        return ["" if v is None else v for v in column_values(series)]
     write = kind.csv
-    values = pa.array(series, from_pandas=True).to_pylist() if isinstance(series.dtype, pd.StringDtype) \
-        else series.tolist()
+    values = column_values(series)
     return ["" if gone else write(v, SIGNIFICANT_DIGITS) for v, gone in zip(values, series.isna().to_numpy())]
 
 

@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 
 from ceg_calc.calc.policy import METHOD_VERSION, Policy
+from ceg_calc.core.arrow import column_values
 from ceg_calc.derive.fingerprint import code_digest
 from ceg_calc.derive.names import DERIVED, DERIVED_TABLES
 from ceg_calc.package.descriptor import DESCRIPTOR
@@ -77,24 +77,18 @@ def context_digest(package, tables: dict, draws: int, seed: int, policy: Policy)
     return _sha(*parts)
 
 
-def _strings(series: pd.Series) -> list:
-    """A string column as Python values, a missing one as None (one Arrow conversion, not cell by cell)."""
-    return pa.array(series, from_pandas=True).to_pylist() if isinstance(series.dtype, pd.StringDtype) \
-        else [v if isinstance(v, str) else None for v in series.tolist()]
-
-
 def comparison_keys(package, tables: dict, draws: int, seed: int, policy: Policy) -> dict:
     """``{comparison_id: key}``: a hash of everything the comparison's derived rows read."""
     context = context_digest(package, tables, draws, seed, policy)
     models = tables["models"]
-    model_ids = _strings(models["model_id"])
+    model_ids = column_values(models["model_id"])
     model_rows = dict(zip(model_ids, _row_hashes(models)))
-    family = dict(zip(model_ids, _strings(models["family"])))
-    base = dict(zip(model_ids, _strings(models["base_model_id"])))
+    family = dict(zip(model_ids, column_values(models["family"])))
+    base = dict(zip(model_ids, column_values(models["base_model_id"])))
     compute = tables["compute_estimates"]
     preferred = compute[compute["preferred"].astype(bool)]
     compute_rows: dict = {}
-    for model_id, h in zip(_strings(preferred["model_id"]), _row_hashes(preferred)):
+    for model_id, h in zip(column_values(preferred["model_id"]), _row_hashes(preferred)):
         compute_rows.setdefault(model_id, []).append(h)
     parts_of: dict = {}  # model id -> its part of a score's key, built once per model
 
@@ -107,7 +101,7 @@ def comparison_keys(package, tables: dict, draws: int, seed: int, policy: Policy
 
     scores = tables["benchmark_scores"]
     sides: dict = {}
-    for b, s, src, m, h in zip(*(_strings(scores[c]) for c in ("benchmark_id", "setting_id", "source_id", "model_id")),
+    for b, s, src, m, h in zip(*(column_values(scores[c]) for c in ("benchmark_id", "setting_id", "source_id", "model_id")),
                                _row_hashes(scores)):
         sides.setdefault((b, s, src, family.get(m)), []).append((h, model_part(m)))
     ordered: dict = {}  # the text of a side's entries sorted by repr, once per side however many comparisons read it
@@ -117,13 +111,13 @@ def comparison_keys(package, tables: dict, draws: int, seed: int, policy: Policy
             ordered[key] = str(sorted(sides.get(key, []), key=repr))
         return ordered[key]
 
-    benchmarks = dict(zip(_strings(tables["benchmarks"]["benchmark_id"]), _row_hashes(tables["benchmarks"])))
-    enhancements = dict(zip(_strings(tables["enhancements"]["enhancement_id"]), _row_hashes(tables["enhancements"])))
+    benchmarks = dict(zip(column_values(tables["benchmarks"]["benchmark_id"]), _row_hashes(tables["benchmarks"])))
+    enhancements = dict(zip(column_values(tables["enhancements"]["enhancement_id"]), _row_hashes(tables["enhancements"])))
     costs: dict = {}
-    for e, h in zip(_strings(tables["costs"]["enhancement_id"]), _row_hashes(tables["costs"])):
+    for e, h in zip(column_values(tables["costs"]["enhancement_id"]), _row_hashes(tables["costs"])):
         costs.setdefault(e, []).append(h)
     comparisons = tables["comparisons"]
-    columns = {name: _strings(comparisons[name]) for name in
+    columns = {name: column_values(comparisons[name]) for name in
                ("comparison_id", "benchmark_id", "enhancement_id", "baseline_setting_id", "baseline_source_id",
                 "baseline_family", "enhanced_setting_id", "enhanced_source_id", "enhanced_family")}
     own = {}
@@ -137,7 +131,7 @@ def comparison_keys(package, tables: dict, draws: int, seed: int, policy: Policy
     parts = components_of(tables)
     component_rows: dict = {}
     links = tables["comparison_components"]
-    for c, h in zip(_strings(links["comparison_id"]), _row_hashes(links)):
+    for c, h in zip(column_values(links["comparison_id"]), _row_hashes(links)):
         component_rows.setdefault(c, []).append(h)
     return {c: _sha(key, sorted(component_rows.get(c, [])), [(p, own.get(p)) for p in sorted(parts.get(c, ()))])
             if c in parts else key for c, key in own.items()}

@@ -25,11 +25,11 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from ceg_calc.calc.policy import DERIVE_POLICY, METHOD_VERSION
 from ceg_calc.calc.tasks import EstimationError, Task, agresti_coull_stderr, binomial_stderr, make_tasks
 from ceg_calc.calc.uncertainty import compute_log10_sd
+from ceg_calc.core.arrow import column_values
 from ceg_calc.derive.cumulative import cumulative_compute, ledger_fractions
 
 PETAFLOP_DAY_FLOP = 1e15 * 86_400
@@ -50,20 +50,10 @@ def present(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
 
 
-def _column(series: pd.Series) -> list:
-    """One column as Python values, a missing value as None: floats by a NaN test, the string,
-    integer and boolean extension columns through Arrow (one conversion rather than cell by cell)."""
-    if series.dtype == "float64":
-        return [None if v != v else v for v in series.tolist()]
-    if isinstance(series.dtype, (pd.StringDtype, pd.Int64Dtype, pd.BooleanDtype)):
-        return pa.array(series, from_pandas=True).to_pylist()
-    return [v if present(v) else None for v in series.tolist()]
-
-
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """The rows as dictionaries, a missing value as None (read column by column, :func:`_column`)."""
+    """The rows as dictionaries, a missing value as None (read column by column, :func:`~ceg_calc.core.arrow.column_values`)."""
     names = list(frame.columns)
-    return [dict(zip(names, values)) for values in zip(*(_column(frame[name]) for name in names))]
+    return [dict(zip(names, values)) for values in zip(*(column_values(frame[name]) for name in names))]
 
 
 def _index(frame: pd.DataFrame, key: str) -> dict:
