@@ -195,11 +195,17 @@ class Tables:
         self._stated: dict = {}
 
     @cached_property
+    def cumulative(self) -> pd.DataFrame:
+        """The ``cumulative_compute`` table of these tables (the plan's shares and the derivation's
+        own table both read it)."""
+        return cumulative_compute(self._tables)
+
+    @cached_property
     def costs(self) -> dict:
         """Enhancement id -> its rows of ``costs`` and the shares of ``cumulative_compute`` (built
         when first asked: the cross-family table needs none)."""
         costs: dict = {}
-        for c in _records(self._tables["costs"]) + ledger_fractions(cumulative_compute(self._tables)):
+        for c in _records(self._tables["costs"]) + ledger_fractions(self.cumulative):
             costs.setdefault(c["enhancement_id"], []).append(c)
         return costs
 

@@ -15,7 +15,6 @@ from ceg_calc.core.files import write_atomic
 from ceg_calc.derive.assessments import threshold_assessments
 from ceg_calc.derive.crossfamily import cross_family
 from ceg_calc.derive.csvout import format_rows, render_csv, write_rows
-from ceg_calc.derive.cumulative import cumulative_compute
 from ceg_calc.derive.estimates import derive_frame
 from ceg_calc.derive.fingerprint import (derivation_is_current, recorded, sources_are_unchanged,
                                          write_fingerprint)
@@ -81,7 +80,7 @@ def derive(loaded, draws: int = DRAWS, seed: int = SEED, policy: Policy = DERIVE
     at = names.index("comparison_id"), names.index("enhanced_model_id")
     cells.sort(key=lambda row: (row[at[0]], row[at[1]]))
     estimates = _typed(cells, resource)
-    cumulative = cumulative_compute(tables)
+    cumulative = whole.cumulative
     frames = {DERIVED: estimates, "enhancement_summary": enhancement_summary(estimates, tables),
               "ceg_scale": ceg_scale(estimates, tables), "cumulative_compute": cumulative,
               "finetune_share_summary": finetune_share_summary(cumulative),
