@@ -12,15 +12,15 @@ TEST_WORKERS ?= auto
 
 .PHONY: install validate derive build serve test bench data release clean check-fresh
 
-# uv when it is on PATH or installs into the venv (seconds), else pip (a minute or two): the line
+# uv when it is on PATH or in a venv (seconds), else pip (a minute or two): the line
 # printed first says which. Both write the dependencies' bytecode at install time (pip does by default,
 # uv with --compile-bytecode): where PYTHONDONTWRITEBYTECODE is set, every later command would otherwise
-# compile some 700 modules afresh, about a second per process.
+# compile some 700 modules afresh, about a second per process. The package's own modules are compiled
+# too (an edited module is then compiled in memory, as before).
 UV = $(shell command -v uv 2>/dev/null)
 define install_into  # $(1): a venv's python; $(2): what to install
-	@uv="$(UV)"; if [ -z "$$uv" ] && $(1) -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1; then \
-	  uv="$$(dirname $(1))/uv"; fi; \
-	if [ -n "$$uv" ] && [ -x "$$uv" ]; then \
+	@uv="$(UV)"; [ -n "$$uv" ] || uv="$$(dirname $(1))/uv"; [ -x "$$uv" ] || uv="$(BIN)/uv"; \
+	if [ -x "$$uv" ]; then \
 	  echo "installing $(2) into $$(dirname $$(dirname $(1))) with uv ..."; \
 	  "$$uv" pip install --quiet --compile-bytecode --python $(1) $(2); \
 	else \
@@ -29,17 +29,32 @@ define install_into  # $(1): a venv's python; $(2): what to install
 	fi
 endef
 
+# A new venv: by uv when it is on PATH or $(3) (a venv's uv) exists; else one without pip, into which
+# the system's pip installs uv; else the standard library's venv, whose pip then tries to install uv.
+# uv's venvs take a fraction of a second, the standard one's pip a few seconds.
+define new_venv  # $(1): the venv's folder; $(2): a python; $(3): a uv that may exist
+	@uv="$(UV)"; [ -n "$$uv" ] || uv="$(3)"; \
+	if [ -n "$$uv" ] && [ -x "$$uv" ]; then "$$uv" venv --quiet --clear --python $(2) $(1); \
+	elif $(2) -m venv --without-pip $(1) && $(2) -m pip --python $(1)/bin/python install --quiet \
+	    --disable-pip-version-check uv >/dev/null 2>&1 && [ -x $(1)/bin/uv ]; then :; \
+	else rm -rf $(1) && $(2) -m venv $(1) && { $(1)/bin/python -m pip install --quiet --disable-pip-version-check \
+	    uv >/dev/null 2>&1 || true; }; fi
+endef
+
 $(STAMP): pyproject.toml
 	@echo "installing the package and its dependencies into $(VENV) (first run: about a minute)"
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || echo "creating $(VENV)"
+	$(if $(wildcard $(BIN)/python),,$(call new_venv,$(VENV),$(PYTHON),))
 	$(call install_into,$(BIN)/python,-e '.[test]')
+	$(BIN)/python -m compileall -q ceg_calc >/dev/null
 	touch $(STAMP)
 
 install: $(STAMP)
 
-# cffconvert pins jsonschema < 4, which frictionless 5 cannot share: it lives in its own venv.
-$(CFF)/bin/cffconvert:
-	$(PYTHON) -m venv $(CFF)
+# cffconvert pins jsonschema < 4, which frictionless 5 cannot share: it lives in its own venv, made
+# after the main one (whose uv it can use).
+$(CFF)/bin/cffconvert: | $(STAMP)
+	$(call new_venv,$(CFF),$(PYTHON),$(BIN)/uv)
 	$(call install_into,$(CFF)/bin/python,cffconvert)
 
 validate: install
