@@ -89,26 +89,36 @@ def test_package_profile_must_be_a_known_name(valid_package, never_decompressed)
     assert [(p.file, p.column) for p in problems] == [("datapackage.json", "profile")]
 
 
-def test_strict_skips_frictionless_when_the_fast_gate_fails(valid_package, monkeypatch):
-    import frictionless
+def _no_frictionless_child(monkeypatch) -> list:
+    """Record (and refuse) every child process that ``--strict`` would start for Frictionless."""
+    from ceg_calc.gate import strict
 
     calls = []
-    monkeypatch.setattr(frictionless, "validate", lambda *a, **k: calls.append(a))
+
+    def refuse(*args, **kwargs):
+        calls.append(args)
+        raise AssertionError("a Frictionless child process was started")
+
+    monkeypatch.setattr(strict.subprocess, "Popen", refuse)
+    return calls
+
+
+def test_strict_skips_frictionless_when_the_fast_gate_fails(valid_package, monkeypatch):
+    calls = _no_frictionless_child(monkeypatch)
     (valid_package / "data" / "sources.csv").write_text("source_id\n", encoding="utf-8")  # columns missing
     assert not validate_package(valid_package, strict=True).valid
     assert calls == []
 
 
 def test_strict_hands_no_file_over_the_size_bound_to_frictionless(valid_package, monkeypatch):
-    import frictionless
-
     from ceg_calc.gate import strict
 
-    monkeypatch.setattr(frictionless, "validate", lambda *a, **k: pytest.fail("Frictionless ran"))
+    calls = _no_frictionless_child(monkeypatch)
     monkeypatch.setattr(strict, "MAX_FILE_BYTES", 100)
     problems = validate_package(valid_package, strict=True).problems
     assert problems and {p.check for p in problems} == {"frictionless:skipped"}
     assert all(p.file.startswith("data/") and "bytes: over" in p.message for p in problems)
+    assert calls == []
 
 
 def test_gzip_bomb_is_refused_in_a_subprocess_without_being_inflated(valid_package, never_decompressed):
@@ -125,3 +135,51 @@ def test_gzip_bomb_is_refused_in_a_subprocess_without_being_inflated(valid_packa
     assert done.stdout.splitlines()[0].startswith("datapackage.json: resources[0] (sources).compression: ")
     assert "Traceback" not in done.stderr
     assert max(peak_kb, before) < 1 << 20  # KB: under 1 GB
+
+
+def test_the_child_finds_what_frictionless_finds_in_process(make_package):
+    """The child process of ``--strict`` reports exactly the in-process findings, with their places
+    (a package the fast gate would refuse, handed to Frictionless directly)."""
+    from ceg_calc.gate.strict import frictionless_problems, start_frictionless
+    from ceg_calc.package.descriptor import DataPackage
+
+    package = DataPackage(make_package(Path(__file__).parent / "fixtures" / "invalid" / "enum"))
+    expected = frictionless_problems(package)
+    assert expected and all(p.line is not None for p in expected if p.file.startswith("data/"))
+    assert start_frictionless(package).problems() == expected
+
+
+def test_a_failing_child_is_one_line_and_a_cancelled_one_is_stopped(valid_package):
+    from ceg_calc.core.errors import CegError
+    from ceg_calc.gate.strict import PendingFrictionless, start_frictionless
+    from ceg_calc.package.descriptor import DataPackage
+
+    (valid_package / "data" / "elsewhere").mkdir()
+    with pytest.raises(CegError, match=r"^frictionless validation failed \(exit 1\): \S") as caught:
+        PendingFrictionless(valid_package / "data" / "elsewhere").problems()  # no datapackage.json there
+    assert "\n" not in str(caught.value)
+    pending = start_frictionless(DataPackage(valid_package))
+    pending.cancel()
+    assert pending._child.returncode is not None  # stopped and reaped: no process left behind
+    pending.cancel()  # once more: nothing to do
+
+
+def test_strict_stops_frictionless_when_the_drift_check_fails(valid_package, monkeypatch):
+    """A hand-edited derived cell is a drift problem; Frictionless' child is stopped, not reported."""
+    from ceg_calc.gate import strict
+
+    cancelled = []
+    real = strict.PendingFrictionless.cancel
+    monkeypatch.setattr(strict.PendingFrictionless, "cancel", lambda self: (cancelled.append(self), real(self)))
+    monkeypatch.setattr(strict.PendingFrictionless, "problems", lambda self: pytest.fail("findings collected"))
+    path = valid_package / "data" / "ceg_estimates.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    i = next(i for i, line in enumerate(lines[1:], 1) if line.split(",")[header.index("method_version")])
+    cells = lines[i].split(",")
+    cells[header.index("method_version")] = "999"
+    lines[i] = ",".join(cells)
+    path.write_text("".join(lines), encoding="utf-8")
+    report = validate_package(valid_package, strict=True)
+    assert not report.valid and len(cancelled) == 1 and cancelled[0]._child.returncode is not None
+    assert {p.check for p in report.problems} == {"drift"}

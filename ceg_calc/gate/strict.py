@@ -5,10 +5,18 @@ that passes it loads in any Frictionless tool. It is slow (tens of seconds per m
 rows), which is why the default gate is the package's own faster check. It runs only on what the
 fast gate accepted (plain UTF-8 CSV files, confined paths: :mod:`ceg_calc.package.descriptor_check`)
 and only on files under :data:`MAX_FILE_BYTES`, so a compressed or oversized file never reaches it.
+
+:func:`start_frictionless` runs it in a child process (``python -m ceg_calc.gate.strict ROOT``), so
+that ``ceg validate --strict`` checks the derived tables' drift on the other core meanwhile.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
+from ceg_calc.core.errors import CegError
 from ceg_calc.package.descriptor import DESCRIPTOR, DataPackage
 from ceg_calc.core.report import Problem
 from ceg_calc.core.shown import misleading
@@ -35,14 +43,20 @@ def offline_session():
     return session
 
 
+def _oversized(package: DataPackage) -> list[Problem]:
+    """One ``frictionless:skipped`` problem per resource file over :data:`MAX_FILE_BYTES`."""
+    return [Problem(r.path, None, None, "frictionless:skipped",
+                    f"{size:,} bytes: over the {MAX_FILE_BYTES >> 20} MB that --strict hands to Frictionless")
+            for r in package.resources.values()
+            if (size := (package.root / r.path).stat().st_size) > MAX_FILE_BYTES]
+
+
 def frictionless_problems(package: DataPackage) -> list[Problem]:
-    """Problems Frictionless finds in the package, in the report's form (check ``frictionless:<type>``)."""
+    """Problems Frictionless finds in the package, in the report's form (check ``frictionless:<type>``);
+    only :func:`_oversized`'s when a file is over the bound (then Frictionless does not run)."""
     from frictionless import system, validate
 
-    large = [Problem(r.path, None, None, "frictionless:skipped",
-                     f"{size:,} bytes: over the {MAX_FILE_BYTES >> 20} MB that --strict hands to Frictionless")
-             for r in package.resources.values()
-             if (size := (package.root / r.path).stat().st_size) > MAX_FILE_BYTES]
+    large = _oversized(package)
     if large:
         return large
     # Offline: the descriptor's paths are confined before this runs (no URL reaches here), and
@@ -62,3 +76,49 @@ def frictionless_problems(package: DataPackage) -> list[Problem]:
             note = ascii(note)[1:-1] if misleading(note) else note
             out.append(Problem(file, line, column, f"frictionless:{error.type}", f"{error.title}: {note[:300]}"))
     return out
+
+
+class PendingFrictionless:
+    """Frictionless' validation of a package, running in a child process (:func:`start_frictionless`),
+    or already known (``known``: the oversized files', when there is no child)."""
+
+    def __init__(self, root, known: list[Problem] | None = None):
+        self._known = known
+        self._child = None if known is not None else subprocess.Popen(
+            [sys.executable, "-m", __name__, str(root)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE)
+
+    def problems(self) -> list[Problem]:
+        """Wait for the child; its problems, as :func:`frictionless_problems` gives them."""
+        if self._child is None:
+            return self._known
+        out, err = self._child.communicate()
+        if self._child.returncode != 0:
+            last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
+            raise CegError(f"frictionless validation failed (exit {self._child.returncode}): {last[:300]}")
+        return [Problem(*fields) for fields in json.loads(out)]
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (its findings are not wanted); nothing once collected."""
+        if self._child is not None and self._child.returncode is None:
+            self._child.kill()
+            self._child.communicate()
+
+
+def start_frictionless(package: DataPackage) -> PendingFrictionless:
+    """Start :func:`frictionless_problems` on ``package`` in a child process; collect with ``problems()``.
+    A file over :data:`MAX_FILE_BYTES` is found here, and then no child starts."""
+    large = _oversized(package)
+    return PendingFrictionless(package.root, large or None)
+
+
+def _main(root: str) -> None:
+    """The child of :class:`PendingFrictionless`: the problems as one JSON list on standard output
+    (whatever Frictionless might print goes to standard error)."""
+    out, sys.stdout = sys.stdout, sys.stderr
+    problems = frictionless_problems(DataPackage(root))
+    out.write(json.dumps([[p.file, p.line, p.column, p.check, p.message] for p in problems]))
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1])

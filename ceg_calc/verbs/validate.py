@@ -8,8 +8,9 @@ Order of checks (a cell gets at most one problem, the first found):
    recorded still matches (:mod:`ceg_calc.derive.fingerprint`), else derived incrementally
    (only comparisons whose inputs or rows changed; in full with ``full_drift`` or ``strict``);
 6. with ``strict``, the findings of ``frictionless validate`` (:mod:`ceg_calc.gate.strict`), run only
-   on what checks 1-5 accepted: a package the fast gate refuses never reaches Frictionless, nor does
-   a file over :data:`ceg_calc.gate.strict.MAX_FILE_BYTES`.
+   on what checks 1-4 accepted: a package the fast gate refuses never reaches Frictionless, nor does
+   a file over :data:`ceg_calc.gate.strict.MAX_FILE_BYTES`. It runs in a child process beside check 5
+   and is reported only when check 5 finds nothing (else it is stopped).
 
 Validation reads only; it never writes to ``data/``.
 """
@@ -58,17 +59,24 @@ def validate_package(root: str | Path = ".", strict: bool = False, drift: bool =
         return exc.report
     loaded = load_package(package)
     check_keys_and_rules(loaded)
-    if drift and loaded.report.valid:
-        loaded.report.extend(_drift(loaded, full=full_drift or strict))
+    pending = None
     if strict and loaded.report.valid:
-        from ceg_calc.gate.strict import frictionless_problems
+        from ceg_calc.gate.strict import start_frictionless
 
-        report = loaded.report
-        for problem in frictionless_problems(package):
-            # Keep only what the package's own checks did not already say about that cell or row.
-            if not (report.covers(problem.file, problem.line, problem.column)
-                    or report.covers(problem.file, problem.line, None)):
-                report.add(problem)
+        pending = start_frictionless(package)
+    try:
+        if drift and loaded.report.valid:
+            loaded.report.extend(_drift(loaded, full=full_drift or strict))
+        if pending is not None and loaded.report.valid:
+            report = loaded.report
+            for problem in pending.problems():
+                # Keep only what the package's own checks did not already say about that cell or row.
+                if not (report.covers(problem.file, problem.line, problem.column)
+                        or report.covers(problem.file, problem.line, None)):
+                    report.add(problem)
+    finally:
+        if pending is not None:
+            pending.cancel()
     return loaded.report
 
 
