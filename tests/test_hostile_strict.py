@@ -89,22 +89,26 @@ def test_package_profile_must_be_a_known_name(valid_package, never_decompressed)
     assert [(p.file, p.column) for p in problems] == [("datapackage.json", "profile")]
 
 
-def _no_frictionless_child(monkeypatch) -> list:
-    """Record (and refuse) every child process that ``--strict`` would start for Frictionless."""
+def _no_frictionless(monkeypatch) -> list:
+    """Record (and refuse) every run of Frictionless that ``--strict`` would make, in this process
+    or in a child process."""
+    import frictionless
+
     from ceg_calc.gate import strict
 
     calls = []
 
     def refuse(*args, **kwargs):
         calls.append(args)
-        raise AssertionError("a Frictionless child process was started")
+        raise AssertionError("Frictionless ran")
 
     monkeypatch.setattr(strict.subprocess, "Popen", refuse)
+    monkeypatch.setattr(frictionless, "validate", refuse)
     return calls
 
 
 def test_strict_skips_frictionless_when_the_fast_gate_fails(valid_package, monkeypatch):
-    calls = _no_frictionless_child(monkeypatch)
+    calls = _no_frictionless(monkeypatch)
     (valid_package / "data" / "sources.csv").write_text("source_id\n", encoding="utf-8")  # columns missing
     assert not validate_package(valid_package, strict=True).valid
     assert calls == []
@@ -113,7 +117,7 @@ def test_strict_skips_frictionless_when_the_fast_gate_fails(valid_package, monke
 def test_strict_hands_no_file_over_the_size_bound_to_frictionless(valid_package, monkeypatch):
     from ceg_calc.gate import strict
 
-    calls = _no_frictionless_child(monkeypatch)
+    calls = _no_frictionless(monkeypatch)
     monkeypatch.setattr(strict, "MAX_FILE_BYTES", 100)
     problems = validate_package(valid_package, strict=True).problems
     assert problems and {p.check for p in problems} == {"frictionless:skipped"}
@@ -146,7 +150,7 @@ def test_the_child_finds_what_frictionless_finds_in_process(make_package):
     package = DataPackage(make_package(Path(__file__).parent / "fixtures" / "invalid" / "enum"))
     expected = frictionless_problems(package)
     assert expected and all(p.line is not None for p in expected if p.file.startswith("data/"))
-    assert start_frictionless(package).problems() == expected
+    assert start_frictionless(package, child=True).problems() == expected
 
 
 def test_a_failing_child_is_one_line_and_a_cancelled_one_is_stopped(valid_package):
@@ -154,11 +158,14 @@ def test_a_failing_child_is_one_line_and_a_cancelled_one_is_stopped(valid_packag
     from ceg_calc.gate.strict import PendingFrictionless, start_frictionless
     from ceg_calc.package.descriptor import DataPackage
 
-    (valid_package / "data" / "elsewhere").mkdir()
+    package = DataPackage(valid_package)
+    descriptor = valid_package / "datapackage.json"
+    descriptor.rename(valid_package / "elsewhere.json")  # the child finds no descriptor
     with pytest.raises(CegError, match=r"^frictionless validation failed \(exit 1\): \S") as caught:
-        PendingFrictionless(valid_package / "data" / "elsewhere").problems()  # no datapackage.json there
+        PendingFrictionless(package, child=True).problems()
+    (valid_package / "elsewhere.json").rename(descriptor)
     assert "\n" not in str(caught.value)
-    pending = start_frictionless(DataPackage(valid_package))
+    pending = start_frictionless(DataPackage(valid_package), child=True)
     pending.cancel()
     assert pending._child.returncode is not None  # stopped and reaped: no process left behind
     pending.cancel()  # once more: nothing to do
@@ -168,6 +175,7 @@ def test_strict_stops_frictionless_when_the_drift_check_fails(valid_package, mon
     """A hand-edited derived cell is a drift problem; Frictionless' child is stopped, not reported."""
     from ceg_calc.gate import strict
 
+    monkeypatch.setattr(strict, "CHILD_FROM_BYTES", 0)  # a child even for the small package
     cancelled = []
     real = strict.PendingFrictionless.cancel
     monkeypatch.setattr(strict.PendingFrictionless, "cancel", lambda self: (cancelled.append(self), real(self)))

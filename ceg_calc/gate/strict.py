@@ -6,8 +6,10 @@ rows), which is why the default gate is the package's own faster check. It runs 
 fast gate accepted (plain UTF-8 CSV files, confined paths: :mod:`ceg_calc.package.descriptor_check`)
 and only on files under :data:`MAX_FILE_BYTES`, so a compressed or oversized file never reaches it.
 
-:func:`start_frictionless` runs it in a child process (``python -m ceg_calc.gate.strict ROOT``), so
-that ``ceg validate --strict`` checks the derived tables' drift on the other core meanwhile.
+:func:`start_frictionless` runs it in a child process (``python -m ceg_calc.gate.strict ROOT``) for a
+package of :data:`CHILD_FROM_BYTES` or more, so that ``ceg validate --strict`` checks the derived
+tables' drift on the other core meanwhile; a smaller package is validated in the process when its
+findings are collected (a child's start, about a second of imports, would cost more than it saves).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ceg_calc.core.shown import misleading
 
 ERROR_LIMIT = 10_000  # Frictionless stops after this many errors (as many as a report keeps)
 MAX_FILE_BYTES = 64 << 20  # a resource file larger than this is not handed to Frictionless [bytes]
+CHILD_FROM_BYTES = 1 << 20  # resource files of this many bytes in all: Frictionless in a child process
 
 
 def offline_session():
@@ -43,12 +46,16 @@ def offline_session():
     return session
 
 
-def _oversized(package: DataPackage) -> list[Problem]:
+def _sizes(package: DataPackage) -> dict:
+    """Bytes of each resource's file, by path."""
+    return {r.path: (package.root / r.path).stat().st_size for r in package.resources.values()}
+
+
+def _oversized(package: DataPackage, sizes: dict | None = None) -> list[Problem]:
     """One ``frictionless:skipped`` problem per resource file over :data:`MAX_FILE_BYTES`."""
-    return [Problem(r.path, None, None, "frictionless:skipped",
+    return [Problem(path, None, None, "frictionless:skipped",
                     f"{size:,} bytes: over the {MAX_FILE_BYTES >> 20} MB that --strict hands to Frictionless")
-            for r in package.resources.values()
-            if (size := (package.root / r.path).stat().st_size) > MAX_FILE_BYTES]
+            for path, size in (sizes or _sizes(package)).items() if size > MAX_FILE_BYTES]
 
 
 def frictionless_problems(package: DataPackage) -> list[Problem]:
@@ -79,19 +86,22 @@ def frictionless_problems(package: DataPackage) -> list[Problem]:
 
 
 class PendingFrictionless:
-    """Frictionless' validation of a package, running in a child process (:func:`start_frictionless`),
-    or already known (``known``: the oversized files', when there is no child)."""
+    """Frictionless' validation of a package: running in a child process (``child``), or to be run in
+    this one when :meth:`problems` is called, or already known (``known``: the oversized files')."""
 
-    def __init__(self, root, known: list[Problem] | None = None):
-        self._known = known
-        self._child = None if known is not None else subprocess.Popen(
-            [sys.executable, "-m", __name__, str(root)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE)
+    def __init__(self, package: DataPackage, child: bool = True, known: list[Problem] | None = None):
+        self._package, self._known, self._child = package, known, None
+        if known is None and child:
+            self._child = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(package.root)], stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def problems(self) -> list[Problem]:
-        """Wait for the child; its problems, as :func:`frictionless_problems` gives them."""
-        if self._child is None:
+        """The problems, as :func:`frictionless_problems` gives them (waiting for the child, if any)."""
+        if self._known is not None:
             return self._known
+        if self._child is None:
+            return frictionless_problems(self._package)
         out, err = self._child.communicate()
         if self._child.returncode != 0:
             last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
@@ -105,11 +115,15 @@ class PendingFrictionless:
             self._child.communicate()
 
 
-def start_frictionless(package: DataPackage) -> PendingFrictionless:
-    """Start :func:`frictionless_problems` on ``package`` in a child process; collect with ``problems()``.
-    A file over :data:`MAX_FILE_BYTES` is found here, and then no child starts."""
-    large = _oversized(package)
-    return PendingFrictionless(package.root, large or None)
+def start_frictionless(package: DataPackage, child: bool | None = None) -> PendingFrictionless:
+    """:func:`frictionless_problems` of ``package``, to collect with ``problems()``: in a child process
+    started now when ``child`` (by default: when its files hold :data:`CHILD_FROM_BYTES` or more).
+    A file over :data:`MAX_FILE_BYTES` is found here, and then Frictionless does not run."""
+    sizes = _sizes(package)
+    large = _oversized(package, sizes)
+    if child is None:
+        child = sum(sizes.values()) >= CHILD_FROM_BYTES
+    return PendingFrictionless(package, child, large or None)
 
 
 def _main(root: str) -> None:
