@@ -281,3 +281,33 @@ def test_methodology_shows_the_counts_of_version_4(committed):
     assert numbers[1:] == [int(counts.get(c, 0)) for c in classes]
     audit = re.search(r"^\| \+ censored tops \(version 4\) \| 0 \| 0 \| 0 \| 0 \| 0 \|$", text, re.M)
     assert audit, "the audit table's version 4 row shows no violation"
+
+
+# --- one baseline's curve rules, worked out once for all its enhanced models --------------------
+
+def test_enhanced_models_sharing_a_baseline_get_what_each_would_alone(monkeypatch):
+    """The rules' curve is worked out once per baseline (the enhanced models of a comparison hold the
+    same arrays); each model's result, its shared compute point included, equals the per-task
+    reading of the rules (:func:`_curve_or_fallback` on each task). The ladder has a point at chance
+    (left out) and models sharing the compute of kept points and of the dropped one."""
+    from dataclasses import replace
+
+    from ceg_calc.calc import policy
+    from ceg_calc.calc.policy import estimate_with_policy
+    from ceg_calc.calc.tasks import make_tasks
+
+    tasks = make_tasks([1e20, 1e21, 1e22, 1e23], [25.0, 31.0, 44.0, 58.0], [1e20, 1e21, 1e22, 3e21],
+                       [28.0, 47.0, 52.0, 90.0], method="interpolate", score_stderr=2.0, chance_score=25.0,
+                       perfect_score=100.0, baseline_log10_sd=0.1, enhanced_log10_sd=0.1)
+    tasks = [replace(tasks[0], shared=0), replace(tasks[1], shared=1), replace(tasks[2], shared=2), tasks[3]]
+    assert len({id(t.x) for t in tasks}) == 1  # one baseline, held once
+    together = estimate_with_policy(tasks, "interpolate", draws=2000)
+    monkeypatch.setattr(policy, "_shared_curve_or_fallback",
+                        lambda task, method, rules, seen: policy._curve_or_fallback(task, method, rules))
+    alone = [estimate_with_policy([t], "interpolate", draws=2000)[0] for t in tasks]
+    for a, b in zip(together, alone):
+        assert a["notes"] == b["notes"] and (a["anchors"] == b["anchors"]).all()
+        for key in ("log10_ceg", "log10_low", "log10_high", "xprime"):
+            assert np.array_equal(a[key], b[key], equal_nan=True), key
+    assert not together[0]["anchors"][0]  # the chance-level point is left out ...
+    assert np.isfinite(together[1]["log10_low"]) and together[1]["log10_low"] != together[3]["log10_low"]

@@ -188,6 +188,21 @@ def _curve_or_fallback(task: Task, method: str, policy: Policy):
     return anchors, curve, ""
 
 
+def _shared_curve_or_fallback(task: Task, method: str, policy: Policy, seen: dict):
+    """:func:`_curve_or_fallback`, worked out once per baseline: the enhanced models of one
+    comparison hold the same baseline arrays, and only the shared point differs between them."""
+    key = (id(task.x), id(task.q), id(task.x_sd), id(task.q_se), float(task.low))
+    hit = seen.get(key)
+    if hit is None:
+        anchors, curve, reason = _curve_or_fallback(replace(task, shared=-1), method, policy)
+        hit = seen[key] = (task, anchors, curve, reason)  # the task keeps its arrays (and so the ids) alive
+    _, anchors, curve, reason = hit
+    if curve is not None:
+        shared = int(np.cumsum(anchors)[task.shared] - 1) if task.shared >= 0 and anchors[task.shared] else -1
+        curve = replace(task, x=curve.x, q=curve.q, x_sd=curve.x_sd, q_se=curve.q_se, shared=shared)
+    return anchors.copy(), curve, reason
+
+
 def estimate_with_policy(tasks: list[Task], method: str, policy: Policy = DERIVE_POLICY,
                          draws: int = DRAWS, seed: int = SEED) -> list[dict]:
     """Estimate every task under ``policy``; one dict per task.
@@ -204,12 +219,12 @@ def estimate_with_policy(tasks: list[Task], method: str, policy: Policy = DERIVE
     if method == "lower-bound" and bound_rules(policy):
         return _finish(rows, _bounds(tasks, list(range(len(tasks))), policy, draws, seed, margin=False),
                        set(range(len(tasks))), method, policy)
-    curves, fallback = {}, []
+    curves, fallback, by_baseline = {}, [], {}
     for i, task in enumerate(tasks):
         if method not in CURVE_METHODS or policy == LEGACY:
             curves[i] = task
             continue
-        rows[i]["anchors"], curve, reason = _curve_or_fallback(task, method, policy)
+        rows[i]["anchors"], curve, reason = _shared_curve_or_fallback(task, method, policy, by_baseline)
         if curve is None:
             rows[i]["notes"].append(reason)
             fallback.append(i)
