@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -64,3 +65,55 @@ def test_sorting_the_planes_is_a_stable_sort(n, cells, seed):
     np.testing.assert_array_equal(np.array(xs), want[0])
     np.testing.assert_array_equal(np.array(qs), want[1])
     np.testing.assert_array_equal(np.broadcast_to(np.array(ws), x.shape), want[2])
+
+
+# --- the interval's percentiles -------------------------------------------------------------------
+
+@st.composite
+def _draw_rows(draw):
+    """Rows of draws as the kernel leaves them: runs of rows with the same draws missing (the models
+    of one baseline), values with ties and a few infinities; up to 60 draws a row (made by a
+    seeded generator: hypothesis picks the shape, the seed and how much is missing)."""
+    width = draw(st.integers(1, 60))
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+    runs = []
+    for _ in range(draw(st.integers(1, 5))):
+        missing = rng.random(width) < draw(st.sampled_from([0.0, 0.1, 0.5, 1.0]))
+        values = np.where(rng.random((draw(st.integers(1, 3)), width)) < 0.5,
+                          rng.integers(-5, 6, (1, width)).astype(float), rng.normal(0, 10, (1, width)))
+        values[rng.random(values.shape) < 0.05] = np.inf
+        values[rng.random(values.shape) < 0.05] = -np.inf
+        values[:, missing] = np.nan
+        runs.append(values)
+    return np.concatenate(runs)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # inf - inf, as in numpy's own interpolation
+@settings(max_examples=300, deadline=None)
+@given(_draw_rows())
+def test_interval_percentiles_are_numpys_row_by_row(logs):
+    """The kernel's percentiles equal ``np.nanpercentile`` of each row (NaN for a row with no draw
+    left), though it selects order statistics its own way and reorders the rows in place."""
+    import warnings
+
+    from ceg_calc.calc.batch import PERCENTILES, _log10_quantiles
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows; inf - inf
+        expected = np.nanpercentile(logs, PERCENTILES, axis=-1)
+    low, high = _log10_quantiles(logs.copy())
+    assert np.array_equal(low, expected[0], equal_nan=True), (low, expected[0])
+    assert np.array_equal(high, expected[1], equal_nan=True), (high, expected[1])
+
+
+def test_interval_percentiles_of_10000_draws_by_hand():
+    """0, 1, ..., 9999 shuffled: the 5th percentile lies at (10000 - 1) * 0.05 = 499.95, so
+    499 + 0.95 = 499.95; the 95th at 9499.05. With the top 1,000 draws missing, 9000 are left:
+    8999 * 0.05 = 449.95 and 8999 * 0.95 = 8549.05."""
+    from ceg_calc.calc.batch import _log10_quantiles
+
+    rows = np.stack([np.random.default_rng(1).permutation(10_000).astype(float) for _ in range(2)])
+    rows[1][rows[1] >= 9000] = np.nan
+    low, high = _log10_quantiles(rows)
+    assert low == pytest.approx([499.95, 449.95], abs=1e-9)
+    assert high == pytest.approx([9499.05, 8549.05], abs=1e-9)

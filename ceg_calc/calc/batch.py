@@ -15,21 +15,62 @@ PERCENTILES = (5.0, 95.0)
 _CHUNK_ELEMENTS = 1_000_000  # values per (task, draw, point) block: about 8 MB of float64
 
 
+def _row_percentiles(rows: np.ndarray, count: int) -> list[np.ndarray]:
+    """The PERCENTILES of the first ``count`` order statistics of each row (the other values are
+    larger), partitioning ``rows`` in place along its contiguous last axis.
+
+    The arithmetic is ``np.percentile``'s linear method step by step (``(count - 1) * q`` with
+    ``q = p / 100``, its index bounds, and its two-sided interpolation), so the values are the same
+    (tested). ``np.percentile`` itself partitions along a strided axis at four positions at once; here
+    each percentile's lower neighbour is selected alone and the upper one is the minimum of what
+    follows it, several times faster."""
+    q = np.true_divide(np.array(PERCENTILES), 100)
+    virtual = (count - 1) * q
+    previous = np.floor(virtual)
+    following = previous + 1
+    above = virtual >= count - 1
+    previous[above], following[above] = -1, -1
+    below = virtual < 0
+    previous[below], following[below] = 0, 0
+    previous, following = previous.astype(np.intp), following.astype(np.intp)
+    gamma = virtual - previous
+    at_previous, at_following = previous % count, following % count  # -1: the largest kept value
+    # one selection per percentile, from the highest down, each within what the one above left
+    # below it (numpy's partition at several positions at once is several times slower); the next
+    # order statistic is then the smallest value after the selected one
+    upper = rows.shape[-1]
+    for k in sorted(set(at_previous.tolist()), reverse=True):
+        rows[:, :upper].partition(k, axis=-1)
+        upper = k
+    out = []
+    for j in range(q.size):
+        a, t = rows[:, at_previous[j]], gamma[j]
+        b = a if at_following[j] == at_previous[j] else rows[:, at_following[j]:].min(axis=-1)
+        diff = b - a
+        out.append(b - diff * (1 - t) if t >= 0.5 else a + diff * t)
+    return out
+
+
 def _log10_quantiles(logs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The PERCENTILES of each row's draws, leaving out NaN draws; NaN for a row with none.
     ``logs`` is reordered along each row (partitioned in place: no copy of the draws).
 
-    The rows with the same number of draws left take one ``np.percentile`` of those draws (in
-    their order: what ``np.nanpercentile`` does row by row, in Python, once any NaN exists)."""
+    What ``np.nanpercentile`` gives row by row: a percentile depends only on the values kept, not
+    on their order. Missing draws become +inf, so that they follow every kept value; each run of
+    consecutive rows with the same count kept (the models of one baseline, usually) then takes
+    its percentiles from its first order statistics (:func:`_row_percentiles`)."""
     missing = np.isnan(logs)
+    draws = logs.shape[-1]
     if not missing.any():
-        return tuple(np.percentile(logs, PERCENTILES, axis=-1, overwrite_input=True))
+        return tuple(_row_percentiles(logs, draws))
     low, high = np.full(logs.shape[0], np.nan), np.full(logs.shape[0], np.nan)
-    left = logs.shape[-1] - np.count_nonzero(missing, axis=-1)
-    for count in np.unique(left[left > 0]):
-        rows = np.flatnonzero(left == count)
-        kept = logs[rows][~missing[rows]].reshape(rows.size, count)
-        low[rows], high[rows] = np.percentile(kept, PERCENTILES, axis=-1, overwrite_input=True)
+    left = draws - np.count_nonzero(missing, axis=-1)
+    logs[missing] = np.inf
+    edges = np.flatnonzero(np.diff(left)) + 1
+    for start, stop in zip([0, *edges.tolist()], [*edges.tolist(), left.size]):
+        count = int(left[start])
+        if count:
+            low[start:stop], high[start:stop] = _row_percentiles(logs[start:stop], count)
     return low, high
 
 
