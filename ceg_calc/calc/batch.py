@@ -175,8 +175,9 @@ def estimate_tasks(tasks: list[Task], method: str, draws: int = DRAWS, seed: int
             for k in range(n):
                 # the same compute as baseline point k: its draw, moved by the same amount (per baseline)
                 rows = np.flatnonzero(shared[idx] == k)
-                if rows.size:
-                    xes[rows] = xe[idx[rows], None] + (xs[k] - x[first, k, None])[inverse[rows]]
+                if rows.size:  # only the baselines of those rows: xs[k][b] - x[b, k] for each
+                    of = inverse[rows]
+                    xes[rows] = xe[idx[rows], None] + (xs[k][of] - x[first[of], k, None])
             pes = pe[idx, None] + pe_se[idx, None] * z_pe
             if method == "interpolate":
                 ws = [weights[first, k, None] for k in range(n)] if isotonic else None

@@ -217,10 +217,11 @@ def _fit_sigmoid(x: list, q: list, pe, low, high):
 
 
 def _lower_bound(x: list, q: list, pe):
-    beaten = np.full(pe.shape, -np.inf)
-    for xk, qk in zip(x, q):
-        beaten = np.where(qk <= pe, np.maximum(beaten, xk), beaten)
-    return np.where(np.isfinite(beaten), beaten, np.nan), np.zeros(beaten.shape, dtype=bool)
+    beaten = np.full(np.broadcast_shapes(pe.shape, *(xk.shape for xk in x)), -np.inf)
+    for xk, qk in zip(x, q):  # the largest compute of a point scoring at most pe (in place)
+        np.maximum(beaten, xk, out=beaten, where=qk <= pe)
+    beaten[~np.isfinite(beaten)] = np.nan
+    return beaten, np.zeros(beaten.shape, dtype=bool)
 
 
 def xprime(method, x: list, q: list, pe, low, high, curve="running-maximum", w=None):
