@@ -42,7 +42,7 @@ define new_venv  # $(1): the venv's folder; $(2): a python; $(3): a uv that may 
 endef
 
 $(STAMP): pyproject.toml
-	@echo "installing the package and its dependencies into $(VENV) (first run: about a minute)"
+	@echo "installing the package and its dependencies into $(VENV) (first run: seconds with uv, a minute or two with pip)"
 	@test -x $(BIN)/python || echo "creating $(VENV)"
 	$(if $(wildcard $(BIN)/python),,$(call new_venv,$(VENV),$(PYTHON),))
 	$(call install_into,$(BIN)/python,-e '.[test]')
