@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import zlib
@@ -158,13 +159,14 @@ def test_a_failing_child_is_one_line_and_a_cancelled_one_is_stopped(valid_packag
     from ceg_calc.gate.strict import PendingFrictionless, start_frictionless
     from ceg_calc.package.descriptor import DataPackage
 
-    package = DataPackage(valid_package)
-    descriptor = valid_package / "datapackage.json"
-    descriptor.rename(valid_package / "elsewhere.json")  # the child finds no descriptor
+    hidden = valid_package.parent / "pkg\u202eevil"  # a bidi override in the folder the message names
+    shutil.copytree(valid_package, hidden)
+    package = DataPackage(hidden)
+    (hidden / "datapackage.json").unlink()  # the child finds no descriptor
     with pytest.raises(CegError, match=r"^frictionless validation failed \(exit 1\): \S") as caught:
         PendingFrictionless(package, child=True).problems()
-    (valid_package / "elsewhere.json").rename(descriptor)
-    assert "\n" not in str(caught.value)
+    message = str(caught.value)
+    assert "\n" not in message and "\u202e" not in message and "pkg\\u202eevil" in message
     pending = start_frictionless(DataPackage(valid_package), child=True)
     pending.cancel()
     assert pending._child.returncode is not None  # stopped and reaped: no process left behind

@@ -104,8 +104,9 @@ class PendingFrictionless:
             return frictionless_problems(self._package)
         out, err = self._child.communicate()
         if self._child.returncode != 0:
-            last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
-            raise CegError(f"frictionless validation failed (exit {self._child.returncode}): {last[:300]}")
+            last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1][:300]
+            last = ascii(last)[1:-1] if misleading(last) else last  # it may quote the package's text
+            raise CegError(f"frictionless validation failed (exit {self._child.returncode}): {last}")
         return [Problem(*fields) for fields in json.loads(out)]
 
     def cancel(self) -> None:
