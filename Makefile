@@ -33,7 +33,7 @@ endef
 # the system's pip installs uv; else the standard library's venv, whose pip then tries to install uv.
 # uv's venvs take a fraction of a second, the standard one's pip a few seconds.
 define new_venv  # $(1): the venv's folder; $(2): a python; $(3): a uv that may exist
-	@uv="$(UV)"; [ -n "$$uv" ] || uv="$(3)"; \
+	@echo "creating $(1)"; uv="$(UV)"; [ -n "$$uv" ] || uv="$(3)"; \
 	if [ -n "$$uv" ] && [ -x "$$uv" ]; then "$$uv" venv --quiet --clear --python $(2) $(1); \
 	elif $(2) -m venv --without-pip $(1) && $(2) -m pip --python $(1)/bin/python install --quiet \
 	    --disable-pip-version-check uv >/dev/null 2>&1 && [ -x $(1)/bin/uv ]; then :; \
@@ -43,7 +43,6 @@ endef
 
 $(STAMP): pyproject.toml
 	@echo "installing the package and its dependencies into $(VENV) (first run: seconds with uv, a minute or two with pip)"
-	@test -x $(BIN)/python || echo "creating $(VENV)"
 	$(if $(wildcard $(BIN)/python),,$(call new_venv,$(VENV),$(PYTHON),))
 	$(call install_into,$(BIN)/python,-e '.[test]')
 	$(BIN)/python -m compileall -q ceg_calc >/dev/null

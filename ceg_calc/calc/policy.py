@@ -142,11 +142,15 @@ def rise_z(task: Task) -> float:
     return float(slope * np.sqrt(sxx))
 
 
+def _kept_shared(task: Task, keep: np.ndarray) -> int:
+    """The task's shared point among the points in ``keep`` (-1 when it has none or it is dropped)."""
+    return int(np.cumsum(keep)[task.shared] - 1) if task.shared >= 0 and keep[task.shared] else -1
+
+
 def restrict(task: Task, keep: np.ndarray) -> Task:
     """The task with only the baseline points in ``keep`` (the shared point follows, or is dropped)."""
-    positions = np.cumsum(keep) - 1
-    shared = int(positions[task.shared]) if task.shared >= 0 and keep[task.shared] else -1
-    return replace(task, x=task.x[keep], q=task.q[keep], x_sd=task.x_sd[keep], q_se=task.q_se[keep], shared=shared)
+    return replace(task, x=task.x[keep], q=task.q[keep], x_sd=task.x_sd[keep], q_se=task.q_se[keep],
+                   shared=_kept_shared(task, keep))
 
 
 def beaten_beyond_noise(task: Task, z: float | None) -> Task:
@@ -197,9 +201,9 @@ def _shared_curve_or_fallback(task: Task, method: str, policy: Policy, seen: dic
         anchors, curve, reason = _curve_or_fallback(replace(task, shared=-1), method, policy)
         hit = seen[key] = (task, anchors, curve, reason)  # the task keeps its arrays (and so the ids) alive
     _, anchors, curve, reason = hit
-    if curve is not None:
-        shared = int(np.cumsum(anchors)[task.shared] - 1) if task.shared >= 0 and anchors[task.shared] else -1
-        curve = replace(task, x=curve.x, q=curve.q, x_sd=curve.x_sd, q_se=curve.q_se, shared=shared)
+    if curve is not None:  # the baseline's restricted arrays, with this model's own shared point
+        curve = replace(task, x=curve.x, q=curve.q, x_sd=curve.x_sd, q_se=curve.q_se,
+                        shared=_kept_shared(task, anchors))
     return anchors.copy(), curve, reason
 
 
