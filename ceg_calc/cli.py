@@ -23,7 +23,15 @@ def run(function, *args, refused: str = "written", **kwargs):
     A :class:`ValidationFailed` prints its report (to standard error) and then one line saying that
     nothing was ``refused`` (written, derived); any other :class:`CegError` becomes ``Error: ...``;
     both exit 1.
+
+    What the command imported (pandas, numpy and the package: most of the heap) lives until the
+    process ends, so it is frozen out of the cyclic garbage collector first (:func:`gc.freeze`):
+    the collections during the work then walk only what the work allocates (a tenth of a second
+    of ``ceg derive``, measured).
     """
+    import gc
+
+    gc.freeze()
     try:
         return function(*args, **kwargs)
     except ValidationFailed as exc:
@@ -243,6 +251,21 @@ def _without_data_synthesis() -> None:
     sys.modules.setdefault("hypothesis", None)  # `import hypothesis` then raises ImportError
 
 
+def _quick_exit() -> None:
+    """Skip the interpreter's last cyclic garbage collection at exit.
+
+    At exit Python collects every object still alive, pandas' and numpy's hundreds of thousands
+    among them: about 0.15 s of every ``ceg`` command, after its work is done. Freezing the heap
+    first (:func:`gc.freeze`, the last handler to run) leaves that pass nothing to walk; objects
+    are still released by reference counting, and every file the package writes is closed and
+    replaced before the command returns (:func:`ceg_calc.core.files.write_atomic`).
+    """
+    import atexit
+    import gc
+
+    atexit.register(gc.freeze)  # handlers run last-registered first: this one runs last
+
+
 def main():
     """Entry point of the ``ceg`` console script.
 
@@ -252,6 +275,7 @@ def main():
     import os
 
     _without_data_synthesis()
+    _quick_exit()
     try:
         cli(standalone_mode=True)
     except Exception as exc:  # noqa: BLE001 - last resort: never show a traceback to a contributor
