@@ -55,7 +55,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ceg_calc.calc.batch import CURVES, estimate_tasks, failure_reason
+from ceg_calc.calc.batch import CURVES, estimate_groups, failure_reason
 from ceg_calc.calc.tasks import DRAWS, SEED, EstimationError, Task
 
 CURVE_METHODS = ("interpolate", "fit-linear", "fit-sigmoid")
@@ -163,13 +163,15 @@ def beaten_beyond_noise(task: Task, z: float | None) -> Task:
 
 
 def _run(tasks: list[Task], which: list[int], method: str, draws: int, seed: int, **options) -> dict:
-    """estimate_tasks on ``tasks[i] for i in which``, grouped by number of points; results by index."""
+    """:func:`~ceg_calc.calc.batch.estimate_groups` on ``tasks[i] for i in which``, grouped by number of
+    points; results by index."""
     groups: dict = {}
     for i in which:
         groups.setdefault(tasks[i].x.size, []).append(i)
+    ordered = [members for _, members in sorted(groups.items())]
     results = {}
-    for _, members in sorted(groups.items()):
-        out = estimate_tasks([tasks[i] for i in members], method, draws=draws, seed=seed, **options)
+    for members, out in zip(ordered, estimate_groups([[tasks[i] for i in members] for members in ordered],
+                                                     method, draws=draws, seed=seed, **options)):
         for j, i in enumerate(members):
             results[i] = {key: value[j] for key, value in out.items()}
     return results
