@@ -117,3 +117,33 @@ def test_interval_percentiles_of_10000_draws_by_hand():
     low, high = _log10_quantiles(rows)
     assert low == pytest.approx([499.95, 449.95], abs=1e-9)
     assert high == pytest.approx([9499.05, 8549.05], abs=1e-9)
+
+
+# --- groups of tasks on the cores together --------------------------------------------------------
+
+def _ladder(points: int, models: int, seed: int):
+    """Tasks of one baseline of ``points`` models (noisy scores and compute) and ``models`` enhanced ones."""
+    from ceg_calc.calc.tasks import make_tasks
+
+    rng = np.random.default_rng(seed)
+    flop = np.sort(10 ** rng.uniform(20, 25, points))
+    score = np.sort(rng.uniform(20, 80, points))
+    return make_tasks(flop, score, 10 ** rng.uniform(20, 25, models), rng.uniform(20, 90, models),
+                      method="interpolate", baseline_log10_sd=rng.uniform(0.05, 0.4, points),
+                      enhanced_log10_sd=rng.uniform(0.05, 0.4, models), score_stderr=rng.uniform(0.5, 4, points),
+                      enhanced_score_stderr=rng.uniform(0.5, 4, models), chance_score=0.0, perfect_score=100.0)
+
+
+@pytest.mark.parametrize("curve", ["running-maximum", "isotonic"])
+def test_groups_on_the_cores_together_give_what_each_gives_alone(curve, monkeypatch):
+    from ceg_calc.calc import batch
+
+    monkeypatch.setattr(batch, "_CHUNK_ELEMENTS", 20_000)  # several blocks a group, of unequal sizes
+    groups = [_ladder(2, 5, 1), _ladder(3, 1, 2) + _ladder(3, 4, 3), _ladder(6, 7, 4)]
+    together = batch.estimate_groups(groups, "interpolate", draws=2_000, seed=7, curve=curve, limit=1.0)
+    for tasks, got in zip(groups, together):
+        alone = batch.estimate_tasks(tasks, "interpolate", draws=2_000, seed=7, curve=curve, limit=1.0)
+        assert set(got) == set(alone)
+        for key in alone:
+            np.testing.assert_array_equal(got[key], alone[key])
+        assert np.isfinite(got["log10_low"]).any() and (got["log10_low"] < got["log10_high"]).any()
