@@ -7,7 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CFF    := .tools/cffconvert
 PORT   ?= 8001
-# pytest-xdist workers of `make test` (`make test TEST_WORKERS=0` runs in one process)
+# pytest-xdist workers of `make test` (`make test TEST_WORKERS=0` runs in one process); an idle worker
+# takes tests queued for the other (--dist worksteal), so neither waits alone at the end
 TEST_WORKERS ?= auto
 
 .PHONY: install validate derive build serve test bench data release clean check-fresh
@@ -96,7 +97,7 @@ test: install $(CFF)/bin/cffconvert
 	$(BIN)/lint-imports
 	$(CFF)/bin/cffconvert --validate -i CITATION.cff
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || echo "no Chromium here: the browser tests will be skipped (to run them: apt-get install chromium chromium-driver, as root)"
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(if $(filter 0,$(TEST_WORKERS)),,--dist worksteal)
 
 bench: install
 	$(BIN)/python -m bench.run

@@ -6,7 +6,7 @@ their ratio), on the package and on a copy with everything replicated ten times:
   beside ``frictionless validate`` of the same edited package;
 - the first page of ``make serve`` after install (derive if stale, validate, serve) beside
   ``frictionless validate``;
-- the test suite on every core (``pytest -n auto``, as ``make test``) beside one process
+- the test suite on every core (``pytest -n auto --dist worksteal``, as ``make test``) beside one process
   (``-n 0``), once each (``BENCH_TESTS=0`` leaves it out);
 - installing the package and its test tools into a new venv with uv beside pip, once each
   (``BENCH_INSTALL=0`` leaves it out).
@@ -100,7 +100,7 @@ def _timed(command: list, cwd: Path, env=None) -> float:
 def tests_seconds() -> tuple[float, float]:
     """Wall time of the test suite on every core and in one process [s]."""
     pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    return _timed([*pytest, "-n", "auto"], REPO), _timed([*pytest, "-n", "0"], REPO)
+    return _timed([*pytest, "-n", "auto", "--dist", "worksteal"], REPO), _timed([*pytest, "-n", "0"], REPO)
 
 
 def install_seconds() -> tuple[float | None, float]:
