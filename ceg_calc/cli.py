@@ -30,7 +30,7 @@ def run(function, *args, refused: str = "written", **kwargs):
     command imported (pandas, numpy and the package: most of the heap) lives to the end, so it is
     frozen out of the cyclic garbage collector first (:func:`gc.freeze`), and the collector runs
     after every :data:`GC_ALLOCATIONS` allocations instead of 700: the collections during the work
-    then walk only what the work allocates, and seldom (0.2 s of ``ceg derive``, measured; the
+    then walk only what the work allocates, and seldom (about 0.15 s of ``ceg derive``; the
     garbage between two collections stays a few megabytes). A process that runs commands in turn
     (tests, a notebook) keeps its collector as it is: there, a freeze would keep the garbage of
     the commands before for good.
