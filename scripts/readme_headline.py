@@ -1,7 +1,8 @@
-"""Rewrite the README's headline paragraph from the derived tables (tests/test_readme.py checks it).
+"""Rewrite the README's headline and counts paragraphs from the tables (tests/test_readme.py checks them).
 
-The text between the two ``HEADLINE`` markers of README.md is replaced by
-:func:`ceg_calc.verbs.summary.readme_headline` of the package's tables; nothing else changes.
+The text between the two headline markers of README.md is replaced by
+:func:`ceg_calc.verbs.summary.readme_headline` of the package's tables, the text between the two
+counts markers by :func:`ceg_calc.verbs.summary.readme_counts`; nothing else changes.
 
     .venv/bin/python scripts/readme_headline.py [PACKAGE]
 """
@@ -13,21 +14,25 @@ from pathlib import Path
 
 from ceg_calc.core.files import write_atomic
 from ceg_calc.gate.checks import read_valid_tables
-from ceg_calc.verbs.summary import readme_headline
+from ceg_calc.verbs.summary import readme_counts, readme_headline
 
 START = "<!-- headline: written by scripts/readme_headline.py from the derived tables; tests/test_readme.py checks it -->"
 END = "<!-- /headline -->"
+COUNTS_START = "<!-- counts: written by scripts/readme_headline.py from the tables; tests/test_readme.py checks it -->"
+COUNTS_END = "<!-- /counts -->"
 
 
-def replaced(text: str, body: str) -> str:
-    """``text`` with the block between :data:`START` and :data:`END` set to ``body``."""
-    head, rest = text.split(START + "\n", 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n{body}{END}{tail}"
+def replaced(text: str, body: str, start: str = START, end: str = END) -> str:
+    """``text`` with the block between ``start`` and ``end`` set to ``body``."""
+    head, rest = text.split(start + "\n", 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{body}{end}{tail}"
 
 
 if __name__ == "__main__":
     root = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
     readme = root / "README.md"
     text = readme.read_text(encoding="utf-8")
-    write_atomic(readme, replaced(text, readme_headline(read_valid_tables(root).tables)))
+    tables = read_valid_tables(root).tables
+    text = replaced(text, readme_headline(tables))
+    write_atomic(readme, replaced(text, readme_counts(tables), COUNTS_START, COUNTS_END))

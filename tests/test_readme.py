@@ -90,6 +90,27 @@ def test_the_headline_paragraph_is_written_from_the_derived_tables():
     assert text.count(module.START) == 1 and text.count(module.END) == 1
 
 
+def test_the_counts_paragraph_is_written_from_the_tables():
+    """The counts of "What is in the package" are those of the committed tables, as
+    ``scripts/readme_headline.py`` writes them."""
+    import importlib.util
+
+    from ceg_calc.gate.checks import read_valid_tables
+    from ceg_calc.verbs.summary import readme_counts
+
+    spec = importlib.util.spec_from_file_location("readme_headline", REPO / "scripts" / "readme_headline.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    tables = read_valid_tables(REPO).tables
+    expected = readme_counts(tables)
+    assert module.replaced(text, expected, module.COUNTS_START, module.COUNTS_END) == text, \
+        "README counts are stale: run scripts/readme_headline.py"
+    assert text.count(module.COUNTS_START) == 1 and text.count(module.COUNTS_END) == 1
+    assert f"{len(tables['comparisons']):,} comparisons" in expected  # read from the tables, not typed
+    assert f"{len(tables['ceg_estimates']):,} derived CEG rows" in expected
+
+
 def test_snippets_and_canned_queries_rank_by_evidence():
     from ceg_calc.publish.site import QUERIES
 

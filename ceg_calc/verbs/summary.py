@@ -138,6 +138,24 @@ def _representatives(summary: pd.DataFrame) -> pd.DataFrame:
                                for _, r in rows.iterrows()]}).reset_index(drop=True)
 
 
+OBSSCALING_SOURCES = ("ruan2024-obsscaling", "ruan2024-obsscaling-data")
+
+
+def readme_counts(tables: dict) -> str:
+    """The README's counts paragraph ("What is in the package", between its markers), from the tables."""
+    comparisons, ladders = tables["comparisons"], _ladders(tables)
+    scores = tables["benchmark_scores"]
+    obsscaling = _ladders({**tables, "benchmark_scores": scores[scores["source_id"].isin(OBSSCALING_SOURCES)]})
+    one_harness = int((obsscaling["sizes"] >= 3).sum())
+    return (f"{len(comparisons):,} comparisons of {comparisons['enhancement_id'].nunique()} enhancements "
+            f"({len(tables['enhancements'])} in the table) over {len(tables['models']):,} models "
+            f"({len(scores):,} scores, {len(tables['compute_estimates']):,} compute estimates), giving "
+            f"{len(tables['ceg_estimates']):,} derived CEG rows; {int((ladders['sizes'] >= 3).sum())} model families "
+            f"have three or more sizes with both scores and compute, {one_harness} of them with three or more in "
+            f"the one-harness evaluation results of Observational Scaling Laws "
+            f"([docs/obsscaling.md](docs/obsscaling.md)).\n")
+
+
 def _ladders(t: dict) -> pd.DataFrame:
     """Per family: base (non-enhanced) models with a score and a preferred compute estimate."""
     preferred = set(t["compute_estimates"].loc[t["compute_estimates"]["preferred"].astype(bool), "model_id"])
