@@ -73,17 +73,23 @@ def test_snippet_runs_in_a_fresh_clone(fresh_clone, language, code):
     assert result.stdout.strip() or language == "sh"
 
 
-def test_the_headline_paragraph_is_written_from_the_derived_tables():
-    """The numbers of "Does the data support ..." are those of the committed derived tables, as
-    ``scripts/readme_headline.py`` writes them (rounded against the reader's favour)."""
+def _readme_script():
+    """``scripts/readme_headline.py`` as a module (its markers and ``replaced``)."""
     import importlib.util
-
-    from ceg_calc.gate.checks import read_valid_tables
-    from ceg_calc.verbs.summary import readme_headline
 
     spec = importlib.util.spec_from_file_location("readme_headline", REPO / "scripts" / "readme_headline.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_the_headline_paragraph_is_written_from_the_derived_tables():
+    """The numbers of "Does the data support ..." are those of the committed derived tables, as
+    ``scripts/readme_headline.py`` writes them (rounded against the reader's favour)."""
+    from ceg_calc.gate.checks import read_valid_tables
+    from ceg_calc.verbs.summary import readme_headline
+
+    module = _readme_script()
     text = (REPO / "README.md").read_text(encoding="utf-8")
     expected = readme_headline(read_valid_tables(REPO).tables)
     assert module.replaced(text, expected) == text, "README headline is stale: run scripts/readme_headline.py"
@@ -93,14 +99,10 @@ def test_the_headline_paragraph_is_written_from_the_derived_tables():
 def test_the_counts_paragraph_is_written_from_the_tables():
     """The counts of "What is in the package" are those of the committed tables, as
     ``scripts/readme_headline.py`` writes them."""
-    import importlib.util
-
     from ceg_calc.gate.checks import read_valid_tables
     from ceg_calc.verbs.summary import readme_counts
 
-    spec = importlib.util.spec_from_file_location("readme_headline", REPO / "scripts" / "readme_headline.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _readme_script()
     text = (REPO / "README.md").read_text(encoding="utf-8")
     tables = read_valid_tables(REPO).tables
     expected = readme_counts(tables)

@@ -36,6 +36,12 @@ def misleading(text: str) -> bool:
     return len(scripts) > 1 and bool(scripts & LOOK_ALIKE)
 
 
+def escaped(text: str) -> str:
+    """``text`` unquoted, with ``\\uXXXX`` escapes when it is :func:`misleading` (a message that
+    quotes text of the package, not a single value)."""
+    return ascii(text)[1:-1] if misleading(text) else text
+
+
 def shown(value, limit: int = LIMIT) -> str:
     """``value`` quoted for a message: ``'text'``, cut to ``limit`` characters (``...`` and the
     length follow), with escapes when :func:`misleading`.

@@ -21,7 +21,7 @@ import sys
 from ceg_calc.core.errors import CegError
 from ceg_calc.package.descriptor import DESCRIPTOR, DataPackage
 from ceg_calc.core.report import Problem
-from ceg_calc.core.shown import misleading
+from ceg_calc.core.shown import escaped
 
 ERROR_LIMIT = 10_000  # Frictionless stops after this many errors (as many as a report keeps)
 MAX_FILE_BYTES = 64 << 20  # a resource file larger than this is not handed to Frictionless [bytes]
@@ -80,7 +80,7 @@ def frictionless_problems(package: DataPackage) -> list[Problem]:
             line = getattr(error, "row_number", None)
             column = getattr(error, "field_name", None)
             note = getattr(error, "note", "") or error.message
-            note = ascii(note)[1:-1] if misleading(note) else note
+            note = escaped(note)
             out.append(Problem(file, line, column, f"frictionless:{error.type}", f"{error.title}: {note[:300]}"))
     return out
 
@@ -105,7 +105,7 @@ class PendingFrictionless:
         out, err = self._child.communicate()
         if self._child.returncode != 0:
             last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1][:300]
-            last = ascii(last)[1:-1] if misleading(last) else last  # it may quote the package's text
+            last = escaped(last)  # it may quote the package's text
             raise CegError(f"frictionless validation failed (exit {self._child.returncode}): {last}")
         return [Problem(*fields) for fields in json.loads(out)]
 
