@@ -11,11 +11,15 @@ import hashlib
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from ceg_calc.cli import cli
+from ceg_calc.core.errors import DescriptorInvalid
 from ceg_calc.core.report import Problem, Report
+from ceg_calc.package import csvread
+from ceg_calc.package.descriptor import DataPackage
 from ceg_calc.gate.checks import read_valid_tables
 from ceg_calc.verbs.validate import validate_package
 from conftest import INVALID, REPO
@@ -132,7 +136,53 @@ def test_real_package_is_valid():
     assert report.valid, report.to_text()
 
 
-# The fast reader (pandas' C parser, every cell as text) must agree with the exact reader.
+# The fast reader (pandas' C parser, every cell as text) must agree with the exact reader (the
+# standard library's csv module). Files under FAST_FROM bytes, the fixtures' among them, go to the
+# exact reader directly: the tests below run once with each reader first.
+
+@pytest.fixture(params=["csv", "pandas"])
+def reader(request, monkeypatch):
+    if request.param == "pandas":
+        monkeypatch.setattr(csvread, "FAST_FROM", 0)
+    return request.param
+
+
+def _raw_tables(package: Path) -> list:
+    descriptor = DataPackage(package)
+    return [csvread.read_raw(package, resource) for resource in descriptor.resources.values()]
+
+
+@pytest.mark.parametrize("case", [None, *CASES])
+def test_both_readers_read_every_fixture_alike(case, make_package, monkeypatch):
+    """Same cells, dtypes, lines and problems, whichever reader a file's size sends it to first."""
+    package = make_package(*([INVALID / case] if case else []))
+    try:
+        exact = _raw_tables(package)
+    except DescriptorInvalid:
+        pytest.skip("the descriptor is refused before any file is read")
+    monkeypatch.setattr(csvread, "FAST_FROM", 0)
+    fast = _raw_tables(package)
+    assert len(fast) == len(exact)
+    for a, b in zip(fast, exact):
+        assert (a.file, a.problems, a.readable) == (b.file, b.problems, b.readable)
+        if a.readable:
+            pd.testing.assert_frame_equal(a.frame, b.frame)
+            assert a.lines.tolist() == b.lines.tolist()
+
+
+def test_a_large_file_takes_the_pandas_reader_and_a_small_one_the_csv_reader(valid_package, monkeypatch):
+    calls = []
+    monkeypatch.setattr(csvread, "_exact_read", lambda *a, _f=csvread._exact_read: calls.append("csv") or _f(*a))
+    resource = DataPackage(valid_package).resource("benchmark_scores")
+    path = valid_package / resource.path
+    csvread.read_raw(valid_package, resource)
+    assert calls == ["csv"]
+    header, first = path.read_bytes().split(b"\n")[:2]
+    rows = (csvread.FAST_FROM // len(first)) + 1
+    path.write_bytes(header + b"\n" + (first + b"\n") * rows)
+    calls.clear()
+    raw = csvread.read_raw(valid_package, resource)
+    assert calls == [] and len(raw.frame) == rows
 
 def _edit(package: Path, table: str, old: bytes, new: bytes, count: int = 1) -> None:
     path = package / "data" / f"{table}.csv"
@@ -145,6 +195,7 @@ def _report(package: Path) -> list[str]:
     return [str(p) for p in validate_package(package).problems]
 
 
+@pytest.mark.usefixtures("reader")
 def test_numeric_looking_text_keeps_its_text(valid_package):
     """Every arxiv_id looks like a number: it is still read as the text written."""
     _edit(valid_package, "sources", b"database,,,", b"database,2110.14160,,")
@@ -153,6 +204,7 @@ def test_numeric_looking_text_keeps_its_text(valid_package):
     assert ids == ["2301.00001", "2110.14160"]
 
 
+@pytest.mark.usefixtures("reader")
 @pytest.mark.parametrize("old, new, expected", [
     (b",20,,Few", b", 20,,Few", "data/benchmark_scores.csv:3: score: ' 20' is not a finite number "
                                 "(plain decimal or 1.5e23 notation)"),
@@ -164,6 +216,7 @@ def test_cells_a_csv_parser_would_accept_are_reported(valid_package, old, new, e
     assert _report(valid_package) == [expected]
 
 
+@pytest.mark.usefixtures("reader")
 @pytest.mark.parametrize("quoted", [False, True])
 @pytest.mark.parametrize("row, cells", [(b",Sec. 3\n", 12), (b",Sec. 3,,\n", 14)])
 def test_short_and_long_rows_are_ragged(valid_package, quoted, row, cells):
@@ -174,12 +227,14 @@ def test_short_and_long_rows_are_ragged(valid_package, quoted, row, cells):
     assert _report(valid_package) == [f"data/benchmarks.csv:2: row has {cells} cells but the header has 13"]
 
 
+@pytest.mark.usefixtures("reader")
 @pytest.mark.parametrize("ending", [b"\r\n", b"\r"])
 def test_unquoted_file_with_carriage_returns_is_valid(valid_package, ending):
     _edit(valid_package, "benchmarks", b"\n", ending, -1)
     assert validate_package(valid_package).valid
 
 
+@pytest.mark.usefixtures("reader")
 @pytest.mark.parametrize("value", [b"99999999999999999999", b"\xd9\xa1\xd9\xa0\xd9\xa0\xd9\xa0"])
 def test_integers_beyond_64_bits_and_non_ascii_digits_are_reported(valid_package, value):
     # n_items of toy-math: twenty nines overflow int64; Arabic-Indic digits are not ASCII digits
