@@ -18,3 +18,11 @@ def test_unchecked_typing_gives_the_checked_values():
     values, none = type_frame(raw, fields, "data/t.csv", lines, checked=False)
     assert problems and none == []
     pd.testing.assert_frame_equal(values, checked, check_exact=True)
+
+
+def test_empty_cells_are_the_empty_string_only():
+    from ceg_calc.core.arrow import empty_cells
+
+    text = pd.Series(["", "a", " ", None, ""], dtype="str")
+    assert empty_cells(text).tolist() == [True, False, False, False, True]
+    assert empty_cells(text).tolist() == (text == "").to_numpy().tolist()

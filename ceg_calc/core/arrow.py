@@ -72,6 +72,14 @@ def per_value(series: pd.Series, kernel) -> np.ndarray:
     return _booleans(pc.is_in(arrow, value_set=pc.filter(distinct, passed)))
 
 
+def empty_cells(series: pd.Series) -> np.ndarray:
+    """Boolean array: which text cells are the empty string (a missing cell is not one).
+
+    One Arrow kernel: on a column of a few rows a third of the time of ``(series == "")``.
+    """
+    return _booleans(pc.equal(_text(series), ""))
+
+
 def isin(series: pd.Series, values) -> np.ndarray:
     """Boolean array: which elements of ``series`` are in ``values`` (missing → False)."""
     values = list(values)
@@ -124,8 +132,7 @@ def parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _parse_numbers_slowly(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     shaped = text.str.fullmatch(NUMBER).to_numpy(dtype=bool, na_value=False)
     values = pd.to_numeric(text.where(shaped), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    empty = (text == "").to_numpy()
-    return values, empty | (shaped & np.isfinite(values))
+    return values, empty_cells(text) | (shaped & np.isfinite(values))
 
 
 def full_match(series: pd.Series, pattern: str) -> np.ndarray:

@@ -16,7 +16,7 @@ import pandas as pd
 
 import pyarrow.compute as pc
 
-from ceg_calc.core.arrow import NUMBER, missing_where, per_value, starts_with_any
+from ceg_calc.core.arrow import NUMBER, empty_cells, missing_where, per_value, starts_with_any
 from ceg_calc.package.descriptor import Field
 from ceg_calc.package.types import field_type
 from ceg_calc.core.parallel import thread_map
@@ -76,7 +76,7 @@ def type_column(text: pd.Series, field: Field, file: str, lines: np.ndarray, che
     problems : list of Problem
         Type errors, missing required values and formula-like text.
     """
-    present = (text != "").to_numpy()
+    present = ~empty_cells(text)
     problems = []
     kind = field_type(field.type)
     if not checked:

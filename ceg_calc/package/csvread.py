@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ceg_calc.core.arrow import empty_cells
 from ceg_calc.package.descriptor import Resource
 from ceg_calc.core.report import Problem, capped, capped_each
 
@@ -191,7 +192,7 @@ def _blank_rows(frame: pd.DataFrame, lines: np.ndarray, file: str) -> tuple[pd.D
         return frame, lines, []
     blank = np.ones(len(frame), dtype=bool)
     for i in range(frame.shape[1]):
-        blank &= (frame.iloc[:, i] == "").to_numpy()
+        blank &= empty_cells(frame.iloc[:, i])
         if not blank.any():  # usually decided by the first column
             return frame, lines, []
     problems = capped(file, None, "blank-row", lines[blank],

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ceg_calc.core.arrow import _text, parse_numbers, positions
+from ceg_calc.core.arrow import _text, full_match, parse_numbers, positions
 
 INTEGER = r"[+-]?[0-9]+"
 DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -46,9 +46,10 @@ def exact_integers(text: pd.Series, usable: np.ndarray) -> pd.Series:
 # --- parsers: (text cells, present mask, field) -> (typed values, bad mask, what a bad cell is not) ---
 
 def _parse_integer(text: pd.Series, present: np.ndarray, field):
-    ok = text.str.fullmatch(INTEGER).to_numpy(dtype=bool, na_value=False)
+    ok = full_match(text, INTEGER)
     # digits beyond 64-bit integers (which pandas would turn into floats or objects) are refused
-    long = ok & (text.str.lstrip("+-").str.lstrip("0").str.len().to_numpy(dtype=int, na_value=0) >= 19)
+    digits = pc.utf8_length(pc.utf8_ltrim(pc.utf8_ltrim(_text(text), "+-"), "0"))
+    long = ok & (pc.fill_null(digits, 0).to_numpy(zero_copy_only=False) >= 19)
     if long.any():
         ok = ok.copy()
         ok[long] = [INT64[0] <= int(v) <= INT64[1] for v in text[long]]
