@@ -96,3 +96,34 @@ def test_citation_references_the_survey():
     text = (REPO / "CITATION.cff").read_text()
     assert "2312.07413" in text and "cff-version: 1.2.0" in text
     assert json.loads((REPO / "datapackage.json").read_text())["licenses"][0]["name"] in text
+
+
+def test_a_cached_columns_schema_carries_no_rules_from_an_earlier_table():
+    """The columns' schema is made once and shared: each call gets its own rule checks."""
+    from ceg_calc.gate.rules import rules_for
+    from conftest import table
+
+    tables = {name: table(name) for name in ("benchmark_scores", "comparisons", "benchmarks", "models")}
+    resource = PACKAGE.resource("comparisons")
+    with_rules = table_schema(resource, rules_for("comparisons", tables))
+    assert with_rules.checks
+    bare = table_schema(resource)
+    assert bare.checks == [] and bare.columns is with_rules.columns
+    assert with_rules.checks  # unchanged by the later call
+
+
+def test_a_changed_field_gets_its_own_schema_and_the_cache_is_bounded(monkeypatch):
+    from dataclasses import replace
+
+    from ceg_calc.gate import pandera_schemas
+
+    monkeypatch.setattr(pandera_schemas, "_COLUMNS", {})
+    resource = PACKAGE.resource("settings")
+    field = resource.fields[1]
+    narrowed = replace(resource, fields=(resource.fields[0], replace(field, constraints={**field.constraints, "maxLength": 5}),
+                                         *resource.fields[2:]))
+    assert table_schema(narrowed).columns[field.name].checks[-1].error == "length is outside [None, 5]"
+    assert not any("length" in c.error for c in table_schema(resource).columns[field.name].checks)
+    monkeypatch.setattr(pandera_schemas, "COLUMNS_KEPT", 2)
+    table_schema(PACKAGE.resource("models"))
+    assert len(pandera_schemas._COLUMNS) <= 2
