@@ -11,7 +11,7 @@ PORT   ?= 8001
 # takes tests queued for the other (--dist worksteal), so neither waits alone at the end
 TEST_WORKERS ?= auto
 
-.PHONY: install validate derive build serve test bench data release clean check-fresh
+.PHONY: install validate derive build serve test bench data release clean check-fresh $(CHECKS)
 
 # uv when it is on PATH or in a venv (seconds), else pip (a minute or two): the line printed first
 # says which. Neither compiles the dependencies' 6,600 modules at install (6 s): each module's
@@ -87,15 +87,30 @@ release: install
 # GITHUB_BASE_REF (a pull request on GitHub) prints the data diff against the merge base first.
 BOUND := $(if $(CEG_MEMORY_KB),ulimit -v $(CEG_MEMORY_KB) &&)
 
-# Frictionless' own validation runs inside `ceg validate --strict`, and tests/test_readme.py runs the
-# README's `frictionless validate datapackage.json` in a fresh clone: no third run here.
-test: install $(CFF)/bin/cffconvert
-	$(if $(GITHUB_BASE_REF),$(BOUND) $(BIN)/ceg diff --base "origin/$(GITHUB_BASE_REF)")
+# The checks before the test suite. They only read, so `make test` runs them side by side (each
+# one's output printed whole when it ends, where make can): the package gate with Frictionless'
+# own validation (`ceg validate --strict`; tests/test_readme.py runs the README's `frictionless
+# validate datapackage.json` in a fresh clone, so there is no third run), the snapshots and the
+# imports made from them, the layering of the code, the citation metadata.
+CHECKS := check-package check-snapshots check-imports check-citation
+SYNC := $(if $(filter output-sync,$(.FEATURES)),--output-sync=target)
+
+check-package: install
 	$(BOUND) $(BIN)/ceg validate --strict
+
+check-snapshots: install
 	$(BOUND) $(BIN)/ceg snapshots verify
 	$(BOUND) $(BIN)/ceg ingest all --check
+
+check-imports: install
 	$(BIN)/lint-imports
+
+check-citation: $(CFF)/bin/cffconvert
 	$(CFF)/bin/cffconvert --validate -i CITATION.cff
+
+test: install $(CFF)/bin/cffconvert
+	$(if $(GITHUB_BASE_REF),$(BOUND) $(BIN)/ceg diff --base "origin/$(GITHUB_BASE_REF)")
+	@$(MAKE) --no-print-directory -j$(words $(CHECKS)) $(SYNC) $(CHECKS)
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || echo "no Chromium here: the browser tests will be skipped (to run them: apt-get install chromium chromium-driver, as root)"
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(if $(filter 0,$(TEST_WORKERS)),,--dist worksteal)
 
