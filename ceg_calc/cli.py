@@ -119,7 +119,8 @@ def build(path):
 
 @cli.command()
 @click.argument("path", type=PACKAGE_DIR, default=".")
-@click.option("--port", default=8001, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1; 0 takes a free one, which the ready line names.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--cache/--no-cache", default=True, show_default=True,
               help="Keep successful responses in memory (the database is immutable); "
@@ -132,7 +133,7 @@ def serve(path, port, host, cache):
     root = Path(path)
     if run(site_is_stale, root):
         run(build_site, root, progress=_progress)
-    def ready():
+    def ready(port):
         click.echo(f"\nThe dataset is served at http://{host}:{port}/ -- Ctrl-C to stop; "
                    "run `make test` in another terminal.\n", err=True)
 

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import functools
+import re
 import shutil
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -132,3 +137,29 @@ def pytest_terminal_summary(terminalreporter):
            for report in skipped):
         terminalreporter.write_sep("-", "browser tests skipped")
         terminalreporter.write_line(BROWSER_HINT)
+
+
+SERVED = re.compile(r"The dataset is served at (http://127\.0\.0\.1:[0-9]+)/")
+
+
+@contextmanager
+def serving(package: Path, log: Path, *options: str, wait: float = 120):
+    """``ceg serve PACKAGE --port 0`` in its own process, its output in ``log``; yields its URL once
+    it says it listens (up to ``wait`` seconds: on a loaded machine, beside other test processes).
+
+    With port 0 the server takes a free port as it binds: a port found free beforehand could be
+    taken by another test's server in between, and the requests would reach that one.
+    """
+    with open(log, "w", encoding="utf-8") as out:
+        server = subprocess.Popen([sys.executable, "-m", "ceg_calc.cli", "serve", str(package), "--port", "0",
+                                   *options], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + wait
+        while not (found := SERVED.search(log.read_text(encoding="utf-8"))):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("ceg serve did not answer: " + log.read_text(encoding="utf-8")[-2000:])
+            time.sleep(0.05)
+        yield found.group(1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -10,13 +10,14 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from conftest import serving
 
 # $CHROMIUM, else the first browser of these names on PATH; the test skips when there is none.
 CHROMIUM = os.environ.get("CHROMIUM") or next(
@@ -61,24 +62,8 @@ def site(tmp_path_factory, derived_valid_package):
     root = tmp_path_factory.mktemp("browser")
     package = root / "pkg"
     shutil.copytree(derived_valid_package, package)
-    port = _free_port()
-    log = open(root / "server.log", "w+", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "ceg_calc.cli", "serve", str(package), "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(1200):  # up to two minutes: on a loaded machine, beside other test processes
-        try:
-            urllib.request.urlopen(url + "/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("ceg serve did not answer: " + (root / "server.log").read_text())
-    yield url, root / "server.log"
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    with serving(package, root / "server.log") as url:
+        yield url, root / "server.log"
 
 
 @pytest.fixture

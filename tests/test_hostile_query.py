@@ -9,11 +9,7 @@ requests, and stops by itself; its times are measured in ``bench/bench_hostile_q
 
 from __future__ import annotations
 
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +19,7 @@ import pytest
 
 from ceg_calc.publish import guard
 from ceg_calc.publish.site import build_site
+from conftest import serving
 
 INSTR = ("select instr(hex(zeroblob(490000 + length(source_id)*0)), hex(zeroblob(240000))||'1') "
          "from sources limit 2")
@@ -76,12 +73,6 @@ def test_the_served_site_ends_the_instr_query_with_an_error(built):
     assert "string or blob too big" in response.json()["error"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=30) as response:
@@ -91,21 +82,11 @@ def _get(url: str) -> int:
         return error.code
 
 
-def test_three_concurrent_instr_queries_leave_table_pages_answering(built):
+def test_three_concurrent_instr_queries_leave_table_pages_answering(built, tmp_path):
     """``ceg serve`` on 127.0.0.1; three clients send the instr query 10 times each while a fourth
     asks for table pages never asked before (so not cached). Every request ends (timeouts of 30 s
     stop a hang); the instr queries are refused, the pages answer."""
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "ceg_calc.cli", "serve", str(built), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{base}/-/versions.json", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serving(built, tmp_path / "server.log") as base:
         hostile = f"{base}/ceg.json?" + urlencode({"sql": INSTR})
         pages = [f"{base}/ceg/benchmark_scores?_sort=score&_size={n}" for n in range(5, 10)]
         with ThreadPoolExecutor(4) as pool:
@@ -114,6 +95,3 @@ def test_three_concurrent_instr_queries_leave_table_pages_answering(built):
             refused = [status for attack in attacks for status in attack.result(timeout=120)]
         assert answers == [200] * len(pages)
         assert refused == [400] * 30
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

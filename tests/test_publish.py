@@ -8,10 +8,8 @@ import json
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.request
 import zipfile
@@ -28,6 +26,7 @@ from ceg_calc.package.descriptor import DataPackage
 from ceg_calc.publish.serve import ResponseCache, datasette
 from ceg_calc.publish.site import build_site, metadata
 from ceg_calc.gate.checks import read_valid_tables
+from conftest import serving
 
 
 @pytest.fixture
@@ -280,42 +279,21 @@ def test_the_cache_is_bounded_least_recently_used_first():
     assert _get(cache, "/page?30").content == b"x" * 30
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.parametrize("options, cache", [([], ["miss", "hit"]), (["--no-cache"], [None, None])])
 def test_ceg_serve_answers_on_loopback(built, tmp_path, options, cache):
-    port = _free_port()
-    with open(tmp_path / "server.log", "w", encoding="utf-8") as log:
-        server = subprocess.Popen([sys.executable, "-m", "ceg_calc.cli", "serve", str(built), "--port", str(port),
-                                   *options], stdout=log, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(1200):  # up to two minutes: on a loaded machine, beside other test processes
-            try:
-                urllib.request.urlopen(url + "/", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("ceg serve did not answer: " + (tmp_path / "server.log").read_text(encoding="utf-8"))
+    with serving(built, tmp_path / "server.log", *options) as url:
         seen = []
         for _ in range(2):
             with urllib.request.urlopen(url + "/ceg/benchmark_scores", timeout=30) as response:
                 assert response.status == 200 and b"benchmark_scores" in response.read()
                 seen.append(response.headers.get("x-ceg-cache"))
         assert seen == cache
-        # once it listens, the server says where, how to stop it and where the tests run
+        # once it listens, the server says where (the port it took), how to stop it and where the tests run
         said = (tmp_path / "server.log").read_text(encoding="utf-8")
-        assert (f"The dataset is served at http://127.0.0.1:{port}/ -- Ctrl-C to stop; run `make test` in another "
+        assert (f"The dataset is served at {url}/ -- Ctrl-C to stop; run `make test` in another "
                 "terminal.") in said
         assert said.index("Uvicorn running on") < said.index("The dataset is served at")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        assert not url.endswith(":0")
 
 
 def _release(package, version, monkeypatch, *options, epoch="1700000000"):

@@ -150,7 +150,8 @@ class ResponseCache:
 
 def serve_site(root: Path, port: int, host: str = "127.0.0.1", cache: bool = True, ready=None) -> None:
     """Serve the built site read-only with uvicorn until interrupted, behind a
-    :class:`ResponseCache` unless ``cache`` is false; ``ready()`` is called once it listens."""
+    :class:`ResponseCache` unless ``cache`` is false; ``ready(port)`` is called once it listens, with
+    the port it listens on (the one the system chose when ``port`` is 0)."""
     import uvicorn
 
     app = datasette(root).app()
@@ -161,6 +162,6 @@ def serve_site(root: Path, port: int, host: str = "127.0.0.1", cache: bool = Tru
     async def started(sockets=None):
         await startup(sockets=sockets)
         if server.started and ready:
-            ready()
+            ready(next((s.getsockname()[1] for listening in server.servers for s in listening.sockets), port))
     server.startup = started
     server.run()
