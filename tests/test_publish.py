@@ -335,6 +335,28 @@ def _git_commit(package, when="2024-05-01T12:00:00+00:00"):
         subprocess.run(["git", "-C", str(package), *args], check=True, env=env, capture_output=True)
 
 
+@pytest.fixture(scope="session")
+def released_valid_package(tmp_path_factory, derived_valid_package):
+    """The valid fixture package with the project's files, released as 0.1.0 (SOURCE_DATE_EPOCH
+    1700000000), made once per test process; never modify it: ``released`` hands out copies."""
+    target = tmp_path_factory.mktemp("released") / "pkg"
+    shutil.copytree(derived_valid_package, target)
+    _copy_project_files(target)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _release(target, "0.1.0", monkeypatch)
+    return target
+
+
+@pytest.fixture
+def released(tmp_path, released_valid_package, monkeypatch):
+    """A copy of the package as its release 0.1.0 leaves it, safe to modify, with that release's
+    SOURCE_DATE_EPOCH set."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    target = tmp_path / "pkg"
+    shutil.copytree(released_valid_package, target)
+    return target
+
+
 def test_a_release_built_twice_with_different_clocks_is_identical(valid_package, monkeypatch, tmp_path):
     """Same commit, same version, two checkouts: one today, one whose files are dated years later,
     in another time zone, with the process clock moved on. The date comes from the commit."""
@@ -361,12 +383,12 @@ def test_a_release_built_twice_with_different_clocks_is_identical(valid_package,
         assert "unreleased" not in z.read("CHANGELOG.md").decode().lower()
 
 
-def test_release_bytes_carry_no_library_versions(valid_package, monkeypatch, tmp_path):
+def test_release_bytes_carry_no_library_versions(released_valid_package, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    _copy_project_files(valid_package)
-    with zipfile.ZipFile(_release(valid_package, "0.1.0", monkeypatch)) as z:
+    valid_package = released_valid_package
+    with zipfile.ZipFile(valid_package / "dist" / "ceg-dataset-0.1.0.zip") as z:
         z.extractall(tmp_path / "out")
     for path in (tmp_path / "out" / "parquet").glob("*.parquet"):
         data = path.read_bytes()
@@ -381,11 +403,10 @@ def test_release_bytes_carry_no_library_versions(valid_package, monkeypatch, tmp
         assert con.execute("select count(*) from benchmark_scores").fetchone()[0] == rows
 
 
-def test_the_first_run_records_the_new_version(valid_package, monkeypatch):
+def test_the_first_run_records_the_new_version(released, monkeypatch):
     import ceg_calc
 
-    _copy_project_files(valid_package)
-    _release(valid_package, "0.1.0", monkeypatch)
+    valid_package = released
     _add_changelog_entry(valid_package)
     path = valid_package / "data" / "sources.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("Toy compute database", "Toy compute db"), encoding="utf-8")
@@ -401,9 +422,9 @@ def test_the_first_run_records_the_new_version(valid_package, monkeypatch):
     assert info["package_version"] == info["calculator_version"] == "0.1.1"
 
 
-def test_a_published_release_is_never_rewritten(valid_package, monkeypatch):
-    _copy_project_files(valid_package)
-    first = _release(valid_package, "0.1.0", monkeypatch)
+def test_a_published_release_is_never_rewritten(released, monkeypatch):
+    valid_package = released
+    first = valid_package / "dist" / "ceg-dataset-0.1.0.zip"
     published = first.read_bytes()
     assert _release(valid_package, "0.1.0", monkeypatch).read_bytes() == published  # same data: same bytes
     path = valid_package / "data" / "sources.csv"
@@ -423,9 +444,8 @@ def test_a_published_release_is_never_rewritten(valid_package, monkeypatch):
         "ceg-dataset-0.1.0.zip", "ceg-dataset-0.1.1.zip", "diff-0.1.1.json"]
 
 
-def test_a_release_without_data_changes_needs_a_patch_and_a_reason(valid_package, monkeypatch):
-    _copy_project_files(valid_package)
-    _release(valid_package, "0.1.0", monkeypatch)
+def test_a_release_without_data_changes_needs_a_patch_and_a_reason(released, monkeypatch):
+    valid_package = released
     assert "CHANGELOG.md has no entry for 0.1.1" in _refused(valid_package, "0.1.1", "--reason", "x")
     _add_changelog_entry(valid_package)
     for version, options in (("0.2.0", ["--reason", "new layout"]), ("0.1.1", [])):
@@ -435,10 +455,9 @@ def test_a_release_without_data_changes_needs_a_patch_and_a_reason(valid_package
     assert "## 0.1.1 (2023-11-14)\n\n- Next.\n- Reason for this release: methodology text corrected" in changelog
 
 
-def test_release_is_valid_frictionless(valid_package, monkeypatch, tmp_path):
-    _copy_project_files(valid_package)
+def test_release_is_valid_frictionless(released_valid_package, tmp_path):
     out = tmp_path / "unzipped"
-    with zipfile.ZipFile(_release(valid_package, "0.1.0", monkeypatch)) as z:
+    with zipfile.ZipFile(released_valid_package / "dist" / "ceg-dataset-0.1.0.zip") as z:
         z.extractall(out)
     descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in descriptor["resources"])
@@ -447,12 +466,10 @@ def test_release_is_valid_frictionless(valid_package, monkeypatch, tmp_path):
     assert validate(out / "datapackage.json").valid
 
 
-def test_duckdb_reads_parquet_and_csv_alike(valid_package, monkeypatch, tmp_path):
+def test_duckdb_reads_parquet_and_csv_alike(released_valid_package, tmp_path):
     duckdb = pytest.importorskip("duckdb")
-    _copy_project_files(valid_package)
-    _release(valid_package, "0.1.0", monkeypatch)
     out = tmp_path / "unzipped"
-    with zipfile.ZipFile(valid_package / "dist" / "ceg-dataset-0.1.0.zip") as z:
+    with zipfile.ZipFile(released_valid_package / "dist" / "ceg-dataset-0.1.0.zip") as z:
         z.extractall(out)
     for name in ("benchmark_scores", "models", "ceg_estimates"):
         parquet = duckdb.sql(f"select count(*) from '{out}/parquet/{name}.parquet'").fetchall()[0][0]
@@ -460,9 +477,8 @@ def test_duckdb_reads_parquet_and_csv_alike(valid_package, monkeypatch, tmp_path
         assert parquet == csv_rows > 0
 
 
-def test_release_bumps_versions_and_diffs_rows(valid_package, monkeypatch):
-    _copy_project_files(valid_package)
-    _release(valid_package, "0.1.0", monkeypatch)
+def test_release_bumps_versions_and_diffs_rows(released, monkeypatch):
+    valid_package = released
     path = valid_package / "data" / "sources.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("Toy compute database", "Toy compute database v2"),
                     encoding="utf-8")
