@@ -1,9 +1,12 @@
-"""A real browser: headless Chromium loads the index, a table page and a chart served by `ceg serve`;
-through ChromeDriver (W3C WebDriver, spoken over plain HTTP) it hovers nothing and clicks a point
-of a chart, which must open the row the point was drawn from."""
+"""A real browser: headless Chromium loads the index, table pages and charts served by `ceg serve`;
+through ChromeDriver (W3C WebDriver, spoken over plain HTTP) it hovers over a point of a chart and
+clicks it, which must open the row the point was drawn from. One browser serves the module's
+tests (starting one costs about a second of the machine's time); each test starts in a 1200x900
+window on a blank page."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -73,35 +76,30 @@ def server(site):
     return url, _LogSince(log)
 
 
-def _browse(url: str, tmp_path: Path, *extra: str) -> str:
-    result = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000",
-                             *extra, url], capture_output=True, text=True, timeout=120)
-    return result.stdout
-
-
-def test_index_and_table_page_render_in_chromium(server, tmp_path):
+def test_index_and_table_page_render_in_chromium(server, webdriver):
     url, log = server
-    index = _browse(url + "/", tmp_path, "--dump-dom")
+    index = webdriver.page(url + "/", "#enhancement-summary")
     assert "Post-training enhancements and their compute-equivalent gains" in index
     assert '<a href="/-/dashboards/ceg">' in index
     # the enhancement summary leads the index, above the charts, with the fixture's two enhancements
-    assert 'id="enhancement-summary"' in index
     assert index.index('id="enhancement-summary"') < index.index('<a href="/-/dashboards/ceg">')
     assert ">toy-tuning</a>" in index and ">toy-prompting</a>" in index
-    estimates = _browse(url + "/ceg/ceg_estimates", tmp_path, "--dump-dom")
+    estimates = webdriver.page(url + "/ceg/ceg_estimates", "table.rows-and-columns")
     assert 'class="evidence evidence-robust-point"' in estimates
     # rows first: the first row is the robust point with the largest CEG, column descriptions after the rows
     assert estimates.index("toy-tuning-math</a>") < estimates.index("toy-cot-math</a>")
-    page = _browse(url + "/ceg/benchmark_scores", tmp_path, "--dump-dom")
+    page = webdriver.page(url + "/ceg/benchmark_scores", "table.rows-and-columns")
     assert "Identifier of the source the values in this row were read from" in page
-    shot = tmp_path / "index.png"
-    _browse(url + "/", tmp_path, f"--screenshot={shot}", "--window-size=1280,900")
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    webdriver("POST", "/window/rect", {"width": 1280, "height": 900})
+    webdriver.page(url + "/", "#enhancement-summary")
+    assert base64.b64decode(webdriver("GET", "/screenshot"))[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_a_comparison_chart_draws_labelled_points(server, tmp_path):
+def test_a_comparison_chart_draws_labelled_points(server, webdriver):
     url, log = server
-    dom = _browse(url + "/-/dashboards/comparison?comparison_id=toy-tuning-math", tmp_path, "--dump-dom")
+    webdriver("POST", "/url", {"url": url + "/-/dashboards/comparison?comparison_id=toy-tuning-math"})
+    webdriver.wait_for('#chart-points path[aria-roledescription="point"]')
+    dom = webdriver("GET", "/source")
     labels = re.findall(r'<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="point"', dom)
     assert any("series: baseline" in label and "row: s3" in label and "score: 30" in label for label in labels)
     assert any("series: enhanced" in label and "row: s4" in label for label in labels)
@@ -132,6 +130,12 @@ class WebDriver:
     def __call__(self, method: str, path: str, body: dict | None = None):
         return self.call(method, self.session + path, body)
 
+    def page(self, url: str, css: str) -> str:
+        """The DOM of ``url`` once an element matches ``css``."""
+        self("POST", "/url", {"url": url})
+        self.wait_for(css)
+        return self("GET", "/source")
+
     def wait_for(self, css: str, seconds: float = 20) -> list[str]:
         for _ in range(int(seconds * 10)):
             found = self("POST", "/elements", {"using": "css selector", "value": css})
@@ -141,8 +145,9 @@ class WebDriver:
         pytest.fail(f"no element matches {css}")
 
 
-@pytest.fixture
-def webdriver(tmp_path):
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """One ChromeDriver and its Chromium for the module's tests."""
     _require_chromium()
     if not Path(CHROMEDRIVER).exists():
         pytest.skip("no ChromeDriver on this machine (chromedriver on PATH); install Debian's chromium-driver "
@@ -155,11 +160,19 @@ def webdriver(tmp_path):
             break
         except OSError:
             time.sleep(0.1)
-    driver = WebDriver(port, tmp_path / "driver-profile")
+    driver = WebDriver(port, tmp_path_factory.mktemp("driver-profile"))
     yield driver
     driver("DELETE", "")
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture
+def webdriver(browser):
+    """The module's browser, in a 1200x900 window on a blank page."""
+    browser("POST", "/url", {"url": "about:blank"})
+    browser("POST", "/window/rect", {"width": 1200, "height": 900})
+    return browser
 
 
 def test_clicking_a_point_opens_its_row(server, webdriver):

@@ -4,8 +4,8 @@ folder.
 A killed run leaves nothing half-written at a target's name (the database, a Parquet file, the
 zip, ``SHA256SUMS``): each is written beside its target and moved into place whole. The next run
 removes the killed run's temporaries and completes; the site a killed build leaves is stale, so
-``ceg serve`` builds again. The process is killed with SIGKILL at named points of its writes
-(:func:`ceg_calc.core.files.fault_point`, through the environment variable ``CEG_KILL_AT``).
+``ceg serve`` builds again. The process (the console script's, forked from the test's) is killed with SIGKILL at named points
+of its writes (:func:`ceg_calc.core.files.fault_point`, through the environment variable ``CEG_KILL_AT``).
 
 A write that fails gives one line naming the file and the reason, exit 1, no traceback: a full
 disk is injected (``write`` raising ENOSPC; a file-size limit, under which SQLite's own writes fail
@@ -23,33 +23,60 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from ceg_calc.cli import cli
+from ceg_calc.cli import cli, main
 from ceg_calc.core import files
 from ceg_calc.publish.site import site_is_stale
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 def ceg(*args, kill_at: str | None = None, limit_file_bytes: int | None = None, **env):
-    """``ceg ARGS`` in its own process (from the repository, so the installed calculator runs)."""
-    environment = {**os.environ, **env}
-    environment.pop(files.KILL_AT, None)
-    if kill_at:
-        environment[files.KILL_AT] = kill_at
-
-    def limits():
-        if limit_file_bytes is not None:
-            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG
-            resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_bytes, limit_file_bytes))
-
-    return subprocess.run([sys.executable, "-m", "ceg_calc.cli", *map(str, args)], cwd=REPO, env=environment,
-                          capture_output=True, text=True, timeout=600, preexec_fn=limits)
+    """``ceg ARGS`` as the console script runs it, in a process of its own forked from this one (the
+    same code, without a new interpreter's imports), with ``env`` set and, with ``kill_at``, killed at
+    that point; ``returncode`` (negative: the signal that ended it), ``stdout`` and ``stderr`` as
+    :func:`subprocess.run` gives them."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the test
+            code = 2
+            try:
+                os.dup2(out.fileno(), 1)
+                os.dup2(err.fileno(), 2)
+                sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+                sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
+                os.environ.pop(files.KILL_AT, None)
+                os.environ.update({**env, **({files.KILL_AT: kill_at} if kill_at else {})})
+                if limit_file_bytes is not None:
+                    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG
+                    resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_bytes, limit_file_bytes))
+                sys.argv = ["ceg", *map(str, args)]
+                try:
+                    main()
+                    code = 0
+                except SystemExit as exc:
+                    code = exc.code if isinstance(exc.code, int) else 1
+            finally:
+                for stream in (sys.stdout, sys.stderr):
+                    stream.flush()
+                os._exit(code)
+        deadline = time.monotonic() + 600
+        while (done := os.waitpid(pid, os.WNOHANG)) == (0, 0):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                pytest.fail(f"ceg {' '.join(map(str, args))} did not end in 10 minutes")
+            time.sleep(0.02)
+        returncode = os.waitstatus_to_exitcode(done[1])
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(args, returncode, out.read().decode("utf-8"), err.read().decode("utf-8"))
 
 
 def ceg_here(*args, **env):
