@@ -91,7 +91,8 @@ BOUND := $(if $(CEG_MEMORY_KB),ulimit -v $(CEG_MEMORY_KB) &&)
 # one's output printed whole when it ends, where make can): the package gate with Frictionless'
 # own validation (`ceg validate --strict`; tests/test_readme.py runs the README's `frictionless
 # validate datapackage.json` in a fresh clone, so there is no third run), the snapshots and the
-# imports made from them, the layering of the code, the citation metadata.
+# imports made from them, the layering of the code, the citation metadata (whose checker, in a venv
+# of its own, is installed on the first run while the other checks run).
 CHECKS := check-package check-snapshots check-imports check-citation
 SYNC := $(if $(filter output-sync,$(.FEATURES)),--output-sync=target)
 
@@ -108,7 +109,7 @@ check-imports: install
 check-citation: $(CFF)/bin/cffconvert
 	$(CFF)/bin/cffconvert --validate -i CITATION.cff
 
-test: install $(CFF)/bin/cffconvert
+test: install
 	$(if $(GITHUB_BASE_REF),$(BOUND) $(BIN)/ceg diff --base "origin/$(GITHUB_BASE_REF)")
 	@$(MAKE) --no-print-directory -j$(words $(CHECKS)) $(SYNC) $(CHECKS)
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || echo "no Chromium here: the browser tests will be skipped (to run them: apt-get install chromium chromium-driver, as root)"
