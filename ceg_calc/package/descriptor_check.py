@@ -11,6 +11,7 @@ share a file (``ceg derive`` would overwrite the other).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -79,20 +80,23 @@ def _constraint_problems(field: dict, kind: str) -> list[tuple[str, str]]:
     out = []
     for key, value in constraints.items():
         expected = CONSTRAINTS.get(key)
-        where = f"constraints.{shown(key)[1:-1]}"
         if expected is None:
-            out.append((where, "the gate does not check this constraint"))
+            message = "the gate does not check this constraint"
         elif not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
-            out.append((where, f"{shown(value)} has the wrong shape"))
+            message = f"{shown(value)} has the wrong shape"
         elif key in ("minimum", "maximum") and not (isinstance(kind, str) and kind in TYPES and TYPES[kind].ordered):
-            out.append((where, "only " + ", ".join(n for n, t in TYPES.items() if t.ordered) + f" fields take a {key}"))
+            message = "only " + ", ".join(n for n, t in TYPES.items() if t.ordered) + f" fields take a {key}"
         elif key == "pattern" and not _compiles(value):
-            out.append((where, f"{shown(value)} is not a valid regular expression"))
+            message = f"{shown(value)} is not a valid regular expression"
         elif key == "enum" and not all(isinstance(v, (str, int, float)) for v in value):
-            out.append((where, "must list strings or numbers"))
+            message = "must list strings or numbers"
+        else:
+            continue
+        out.append((f"constraints.{shown(key)[1:-1]}", message))
     return out
 
 
+@functools.lru_cache(maxsize=1024)  # the same few patterns in every schema, every time a package is opened
 def _compiles(pattern: str) -> bool:
     import pyarrow as pa
     import pyarrow.compute as pc
