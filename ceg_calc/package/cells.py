@@ -116,4 +116,4 @@ def type_frame(raw_frame: pd.DataFrame, fields, file: str, lines: np.ndarray, ch
         results = thread_map(typed, present)
     columns = {field.name: values for field, (values, _) in zip(present, results)}
     problems = [problem for _, found in results for problem in found]
-    return pd.DataFrame(columns, index=raw_frame.index), problems
+    return pd.DataFrame(columns, index=raw_frame.index, copy=False), problems  # the typed columns are new

@@ -244,5 +244,6 @@ def read_raw(root: Path, resource: Resource) -> RawTable:
         problems += structural
     frame, lines, blank = _blank_rows(frame, lines, file)
     keep = [i for i, h in enumerate(header) if h in resource.field_names and header.index(h) == i]
-    frame = frame.iloc[:, keep]
+    if len(keep) < frame.shape[1]:  # unknown and repeated columns go; a file of the schema's columns is kept as read
+        frame = frame.iloc[:, keep]
     return RawTable(file, frame, lines, problems + blank)
