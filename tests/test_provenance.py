@@ -29,6 +29,9 @@ def handles(text: str) -> list[str]:
 
 def _cells():
     for path in sorted((REPO / "data").glob("*.csv")):  # data/raw/ holds snapshots, not provenance
+        text = path.read_text(encoding="utf-8")
+        if not HANDLE.search(text):  # a handle in a cell is in the file's text too (none holds a quote)
+            continue
         with open(path, encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle)
             header = next(reader)
