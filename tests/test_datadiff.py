@@ -96,6 +96,15 @@ def test_no_change_says_so(repository):
     assert data_diff(repository, "main").lines()[1:] == ["no row added, removed or changed"]
 
 
+def test_a_file_saved_again_with_other_line_endings_changes_no_row(repository):
+    """Other bytes, the same rows: the table is compared row by row (only byte-identical files are not)."""
+    path = repository / "data" / "settings.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    report = data_diff(repository, "main")
+    assert report.tables["settings"] == {"added": [], "removed": [], "changed": []}
+    assert report.lines()[1:] == ["no row added, removed or changed"]
+
+
 def test_added_removed_and_a_text_change(repository):
     path = repository / "data" / "settings.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
