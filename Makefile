@@ -11,7 +11,7 @@ PORT   ?= 8001
 # takes tests queued for the other (--dist worksteal), so neither waits alone at the end
 TEST_WORKERS ?= auto
 
-.PHONY: install validate derive build serve test bench data release clean check-fresh $(CHECKS)
+.PHONY: install validate derive build serve test bench data release clean check-fresh
 
 # uv when it is on PATH or in a venv (seconds), else pip (a minute or two): the line printed first
 # says which. Neither compiles the dependencies' 6,600 modules at install (6 s): each module's
@@ -95,6 +95,7 @@ BOUND := $(if $(CEG_MEMORY_KB),ulimit -v $(CEG_MEMORY_KB) &&)
 # of its own, is installed on the first run while the other checks run).
 CHECKS := check-package check-snapshots check-imports check-citation
 SYNC := $(if $(filter output-sync,$(.FEATURES)),--output-sync=target)
+.PHONY: $(CHECKS)
 
 check-package: install
 	$(BOUND) $(BIN)/ceg validate --strict

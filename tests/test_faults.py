@@ -4,8 +4,9 @@ folder.
 A killed run leaves nothing half-written at a target's name (the database, a Parquet file, the
 zip, ``SHA256SUMS``): each is written beside its target and moved into place whole. The next run
 removes the killed run's temporaries and completes; the site a killed build leaves is stale, so
-``ceg serve`` builds again. The process (the console script's, forked from the test's) is killed with SIGKILL at named points
-of its writes (:func:`ceg_calc.core.files.fault_point`, through the environment variable ``CEG_KILL_AT``).
+``ceg serve`` builds again. The process (the console script's, forked from the test's) is killed
+with SIGKILL at named points of its writes (:func:`ceg_calc.core.files.fault_point`, through the
+environment variable ``CEG_KILL_AT``).
 
 A write that fails gives one line naming the file and the reason, exit 1, no traceback: a full
 disk is injected (``write`` raising ENOSPC; a file-size limit, under which SQLite's own writes fail
@@ -34,7 +35,6 @@ from click.testing import CliRunner
 from ceg_calc.cli import cli, main
 from ceg_calc.core import files
 from ceg_calc.publish.site import site_is_stale
-
 
 
 def ceg(*args, kill_at: str | None = None, limit_file_bytes: int | None = None, **env):

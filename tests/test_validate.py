@@ -186,6 +186,7 @@ def test_a_large_file_takes_the_pandas_reader_and_a_small_one_the_csv_reader(val
     raw = csvread.read_raw(valid_package, resource)
     assert calls == [] and len(raw.frame) == rows
 
+
 def _edit(package: Path, table: str, old: bytes, new: bytes, count: int = 1) -> None:
     path = package / "data" / f"{table}.csv"
     data = path.read_bytes()

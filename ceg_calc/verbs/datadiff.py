@@ -90,16 +90,17 @@ def _base_files(root: Path, rev: str, package: DataPackage) -> dict:
 def _tables(root: Path, rev: str, package: DataPackage) -> tuple[dict, dict]:
     """``{table: {key: row}}`` at ``rev`` and on disk. A table whose file has the base's bytes is
     left empty on both sides: no row of it can differ, and most tables of a pull request are such."""
+    base = _base_files(root, rev, package)
     old, new = {}, {}
-    for name, (data, key) in _base_files(root, rev, package).items():
-        resource = package.resources.get(name)
-        if resource is not None and (root / resource.path).is_file() and (root / resource.path).read_bytes() == data:
+    for name, resource in package.resources.items():
+        data = (root / resource.path).read_bytes()
+        if name in base and base[name][0] == data:
             old[name] = new[name] = {}
         else:
+            new[name] = table_rows(data, resource.primary_key)
+    for name, (data, key) in base.items():
+        if name not in old:
             old[name] = table_rows(data, key)
-    for name, resource in package.resources.items():
-        if name not in new:
-            new[name] = table_rows(root / resource.path, resource.primary_key)
     return old, new
 
 
