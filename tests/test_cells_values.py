@@ -1,10 +1,14 @@
-"""type_frame without checks: the same typed values as with them, and no problems."""
+"""Typing cells: without checks the same values as with them; tables typed together as each column alone."""
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from ceg_calc.package.cells import type_frame
 from ceg_calc.package.descriptor import Field
+from conftest import INVALID, REPO
+
+INVALID_CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
 
 
 def test_unchecked_typing_gives_the_checked_values():
@@ -26,3 +30,67 @@ def test_empty_cells_are_the_empty_string_only():
     text = pd.Series(["", "a", " ", None, ""], dtype="str")
     assert empty_cells(text).tolist() == [True, False, False, False, True]
     assert empty_cells(text).tolist() == (text == "").to_numpy().tolist()
+
+
+def _tables_of(root):
+    from ceg_calc.package.csvread import read_raw
+    from ceg_calc.package.descriptor import DataPackage
+
+    package = DataPackage(root)
+    raws = [(resource, read_raw(package.root, resource)) for resource in package.resources.values()]
+    return [(raw.frame, resource.fields, resource.path, raw.lines) for resource, raw in raws if raw.readable]
+
+
+def _typed_alone(raw_frame, fields, file, lines, checked):
+    """Each column typed by itself (what typing several tables at once must give)."""
+    from ceg_calc.package.cells import type_column
+
+    results = [(field.name, type_column(raw_frame[field.name], field, file, lines, checked))
+               for field in fields if field.name in raw_frame.columns]
+    return {name: values for name, (values, _) in results}, [p for _, (_, found) in results for p in found]
+
+
+@pytest.mark.parametrize("checked", [True, False])
+@pytest.mark.parametrize("case", ["real package", *INVALID_CASES])
+def test_tables_typed_together_equal_columns_typed_alone(case, checked, tmp_path):
+    """Typing the short tables' columns together (one kernel call per kind of column) gives each
+    column the values, dtype and problems it gets alone, on the package and every bad fixture."""
+    from conftest import assemble
+
+    from ceg_calc.package.cells import type_frames
+
+    if case == "real package":
+        root = REPO
+    else:
+        root = tmp_path / "pkg"
+        root.mkdir()
+        assemble(root, INVALID / case)
+    tables = _tables_of(root)
+    together = type_frames(tables, checked)
+    for table, (frame, problems) in zip(tables, together):
+        columns, alone = _typed_alone(*table, checked)
+        assert list(frame.columns) == list(columns)
+        for name, values in columns.items():
+            pd.testing.assert_series_equal(frame[name], values, check_names=False, check_exact=True)
+        assert problems == alone, table[2]
+
+
+def test_columns_that_parse_differently_are_not_typed_together():
+    """Booleans with other true values, text with and without a pattern: typed together, each
+    column still gets what it gets alone."""
+    from ceg_calc.package.cells import type_frames
+
+    yes = (Field("ok", "boolean", true_values=("yes",), false_values=("no",)),
+           Field("id", "string", constraints={"pattern": "[a-z=]+"}))
+    plain = (Field("ok", "boolean"), Field("id", "string"))
+    tables = [(pd.DataFrame({"ok": ["yes", "true"], "id": ["=a", "b"]}, dtype="str"), yes, "data/a.csv", np.arange(2, 4)),
+              (pd.DataFrame({"ok": ["yes", "true"], "id": ["=a", "b"]}, dtype="str"), plain, "data/b.csv", np.arange(2, 4))]
+    (a, a_problems), (b, b_problems) = type_frames(tables)
+    assert a["ok"].tolist() == [True, pd.NA] and b["ok"].tolist() == [pd.NA, True]
+    assert [(p.file, p.column, p.check) for p in a_problems] == [("data/a.csv", "ok", "type")]
+    assert [(p.file, p.column, p.check) for p in b_problems] == [("data/b.csv", "ok", "type"), ("data/b.csv", "id", "type")]
+    for table, (frame, problems) in zip(tables, ((a, a_problems), (b, b_problems))):
+        columns, alone = _typed_alone(*table, True)
+        assert problems == alone
+        for name, values in columns.items():
+            pd.testing.assert_series_equal(frame[name], values, check_names=False, check_exact=True)

@@ -54,6 +54,45 @@ def _formula_cells(text: pd.Series, present: np.ndarray) -> np.ndarray:
     return starts & ~numeric
 
 
+def _parse_key(field: Field) -> tuple:
+    """What typing a column depends on besides its cells: columns with the same key can be typed
+    as one (:func:`type_frames`); ``required`` only selects problems, so it is not part of it."""
+    return field.type, field.true_values, field.false_values, "pattern" in field.constraints
+
+
+def _type_cells(text: pd.Series, field: Field, checked: bool) -> dict:
+    """The work of typing ``text`` under ``field`` (or any field of the same :func:`_parse_key`):
+    typed ``values``, and with ``checked`` the masks problems are made from."""
+    present = ~empty_cells(text)
+    kind = field_type(field.type)
+    if not checked:
+        return {"values": kind.parse(text, present, field)[0] if kind.parse is not None else missing_where(text, present)}
+    if kind.parse is not None:
+        values, bad, what = kind.parse(text, present, field)
+        hidden = None
+    else:
+        values = missing_where(text, present)
+        # A pattern (identifiers, URLs) already rules out a leading formula character.
+        bad = np.zeros(len(text), dtype=bool) if "pattern" in field.constraints else _formula_cells(text, present)
+        what = "starts like a spreadsheet formula (=, +, -, @, tab or carriage return): reword it"
+        hidden = per_value(text, lambda cells: pc.match_substring_regex(cells, HIDDEN)) & ~bad
+    return {"values": values, "present": present, "bad": bad, "what": what, "hidden": hidden}
+
+
+def _cell_problems(work: dict, text: pd.Series, field: Field, file: str, lines: np.ndarray) -> list[Problem]:
+    """The problems of one column from the masks of :func:`_type_cells` (aligned with ``text``)."""
+    problems = []
+    if field.required:
+        problems += _problems(file, lines, ~work["present"], field.name, "required", "required value is missing")
+    what = work["what"]
+    problems += _problems(file, lines, work["bad"], field.name, "type", lambda v: f"{_shown(v)} {what}", text)
+    if work["hidden"] is not None:  # free text
+        problems += _problems(file, lines, work["hidden"], field.name, "text", lambda v: (
+            f"{_shown(v)} holds a control character (other than tab and line break), a bidi override or "
+            "a zero-width character: delete it"), text)
+    return problems
+
+
 def type_column(text: pd.Series, field: Field, file: str, lines: np.ndarray, checked: bool = True):
     """Type one column of text cells (without ``checked``, only the values: no problems are looked
     for beyond what parsing the cells finds, and none is returned).
@@ -76,44 +115,62 @@ def type_column(text: pd.Series, field: Field, file: str, lines: np.ndarray, che
     problems : list of Problem
         Type errors, missing required values and formula-like text.
     """
-    present = ~empty_cells(text)
-    problems = []
-    kind = field_type(field.type)
-    if not checked:
-        return (kind.parse(text, present, field)[0] if kind.parse is not None else missing_where(text, present)), []
-    if field.required:
-        problems += _problems(file, lines, ~present, field.name, "required", "required value is missing")
-    if kind.parse is not None:
-        values, bad, what = kind.parse(text, present, field)
-    else:
-        values = missing_where(text, present)
-        # A pattern (identifiers, URLs) already rules out a leading formula character.
-        bad = np.zeros(len(text), dtype=bool) if "pattern" in field.constraints else _formula_cells(text, present)
-        what = "starts like a spreadsheet formula (=, +, -, @, tab or carriage return): reword it"
-    problems += _problems(file, lines, bad, field.name, "type", lambda v: f"{_shown(v)} {what}", text)
-    if kind.parse is None:  # free text
-        hidden = per_value(text, lambda cells: pc.match_substring_regex(cells, HIDDEN)) & ~bad
-        problems += _problems(file, lines, hidden, field.name, "text", lambda v: (
-            f"{_shown(v)} holds a control character (other than tab and line break), a bidi override or "
-            "a zero-width character: delete it"), text)
-    return values, problems
+    work = _type_cells(text, field, checked)
+    return work["values"], (_cell_problems(work, text, field, file, lines) if checked else [])
+
+
+def _type_batch(columns: list, checked: bool) -> list:
+    """``type_column`` for columns of one :func:`_parse_key`, their cells typed as one column (the
+    kernels' cost is mostly per call: on a package of small tables, a fifth of typing each alone).
+    ``columns`` holds ``(text, field, file, lines)``; the results are in that order."""
+    if len(columns) == 1:
+        return [type_column(*columns[0], checked)]
+    texts = [text for text, *_ in columns]
+    work = _type_cells(pd.concat(texts, ignore_index=True), columns[0][1], checked)
+    results, start = [], 0
+    for text, field, file, lines in columns:
+        end = start + len(text)
+        part = {k: (v.iloc[start:end].set_axis(text.index) if isinstance(v, pd.Series) else
+                    v[start:end] if isinstance(v, np.ndarray) else v) for k, v in work.items()}
+        results.append((part["values"], _cell_problems(part, text, field, file, lines) if checked else []))
+        start = end
+    return results
+
+
+def type_frames(tables: list, checked: bool = True) -> list:
+    """:func:`type_frame` of several tables, ``(raw_frame, fields, file, lines)`` each.
+
+    The columns of tables under :data:`THREADS_FROM` rows are typed together with the columns of
+    the other such tables that parse alike; longer tables are typed column by column on the
+    machine's cores (the Arrow kernels release the GIL). Values and problems are those of typing
+    each column alone; each frame keeps its schema's order, problems come table by table and
+    column by column.
+    """
+    typed = [{} for _ in tables]  # per table: field name -> (values, problems)
+    batches: dict = {}
+    for t, (raw_frame, fields, file, lines) in enumerate(tables):
+        present = [field for field in fields if field.name in raw_frame.columns]
+        if len(raw_frame) >= THREADS_FROM:
+            results = thread_map(lambda field: type_column(raw_frame[field.name], field, file, lines, checked), present)
+            typed[t].update((field.name, result) for field, result in zip(present, results))
+            continue
+        for field in present:
+            batches.setdefault(_parse_key(field), []).append((t, (raw_frame[field.name], field, file, lines)))
+    for members in batches.values():
+        for (t, (_, field, _, _)), result in zip(members, _type_batch([m for _, m in members], checked)):
+            typed[t][field.name] = result
+    frames = []
+    for (raw_frame, fields, _, _), columns in zip(tables, typed):
+        order = [field.name for field in fields if field.name in columns]
+        frame = pd.DataFrame({name: columns[name][0] for name in order}, index=raw_frame.index, copy=False)
+        frames.append((frame, [problem for name in order for problem in columns[name][1]]))
+    return frames
 
 
 def type_frame(raw_frame: pd.DataFrame, fields, file: str, lines: np.ndarray, checked: bool = True):
     """Type every schema column present in ``raw_frame``; see :func:`type_column` (and ``checked``).
 
-    The columns of a long table are typed on the machine's cores (the Arrow kernels release the
-    GIL); results keep the schema's order.
+    Returns ``(frame, problems)``: the typed columns in the schema's order (new columns), and the
+    problems column by column. See :func:`type_frames` for several tables at once.
     """
-    present = [field for field in fields if field.name in raw_frame.columns]
-
-    def typed(field):
-        return type_column(raw_frame[field.name], field, file, lines, checked)
-
-    if len(raw_frame) < THREADS_FROM:
-        results = [typed(field) for field in present]
-    else:
-        results = thread_map(typed, present)
-    columns = {field.name: values for field, (values, _) in zip(present, results)}
-    problems = [problem for _, found in results for problem in found]
-    return pd.DataFrame(columns, index=raw_frame.index, copy=False), problems  # the typed columns are new
+    return type_frames([(raw_frame, fields, file, lines)], checked)[0]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ceg_calc.core.report import Report
-from ceg_calc.package.cells import type_frame
+from ceg_calc.package.cells import THREADS_FROM, type_frame, type_frames
 from ceg_calc.package.csvread import read_raw
 from ceg_calc.package.descriptor import DataPackage
 
@@ -54,19 +54,35 @@ class LoadedPackage:
 
 def load_package(package: DataPackage, skip: tuple = ()) -> LoadedPackage:
     """Read and type every resource (checks 1 and 2) but those named in ``skip``, which are not
-    read at all; unreadable files are left out of ``typed``."""
-    report = Report()
-    typed, incomplete = {}, set()
+    read at all; unreadable files are left out of ``typed``.
+
+    A long table is typed as soon as it is read (its text is not kept beside the next one); the
+    short ones are typed together at the end (:func:`~ceg_calc.package.cells.type_frames`).
+    Problems come table by table, structure first."""
+    raws, typing, short = [], {}, []
     for resource in package.resources.values():
         if resource.name in skip:
             continue
         raw = read_raw(package.root, resource)
-        report.extend(raw.problems)
+        raws.append((resource, raw.problems))
         if not raw.readable:
             continue
-        if any(p.check == "ragged-row" for p in raw.problems):
-            incomplete.add(resource.name)
-        frame, problems = type_frame(raw.frame, resource.fields, resource.path, raw.lines)
+        table = (raw.frame, resource.fields, resource.path, raw.lines)
+        if len(raw.frame) >= THREADS_FROM:
+            typing[resource.name] = (type_frame(*table), raw.lines)
+        else:
+            short.append((resource.name, table))
+    for (name, table), result in zip(short, type_frames([table for _, table in short])):
+        typing[name] = (result, table[3])
+    report = Report()
+    typed, incomplete = {}, set()
+    for resource, problems in raws:
         report.extend(problems)
-        typed[resource.name] = TypedTable(frame, raw.lines, resource.path)
+        if resource.name not in typing:
+            continue
+        if any(p.check == "ragged-row" for p in problems):
+            incomplete.add(resource.name)
+        (frame, type_problems), lines = typing[resource.name]
+        report.extend(type_problems)
+        typed[resource.name] = TypedTable(frame, lines, resource.path)
     return LoadedPackage(package, typed, report, incomplete)
