@@ -1,8 +1,9 @@
 """Typing cells: without checks the same values as with them; tables typed together as each column alone."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
-import pytest
 
 from ceg_calc.package.cells import type_frame
 from ceg_calc.package.descriptor import Field
@@ -32,13 +33,28 @@ def test_empty_cells_are_the_empty_string_only():
     assert empty_cells(text).tolist() == (text == "").to_numpy().tolist()
 
 
-def _tables_of(root):
+def _every_table(tmp_path):
+    """The tables of the package, of the valid fixture and of every bad fixture's overlay (each
+    table read once), as :func:`type_frames` takes them."""
+    from conftest import INVALID, VALID, assemble
+
     from ceg_calc.package.csvread import read_raw
     from ceg_calc.package.descriptor import DataPackage
 
-    package = DataPackage(root)
-    raws = [(resource, read_raw(package.root, resource)) for resource in package.resources.values()]
-    return [(raw.frame, resource.fields, resource.path, raw.lines) for resource, raw in raws if raw.readable]
+    roots = [(REPO, None), (assemble(tmp_path / "valid"), None)]
+    for case in INVALID_CASES:
+        overlay = INVALID / case / "data"
+        if overlay.is_dir():
+            roots.append((assemble(tmp_path / case, INVALID / case), {f.name for f in overlay.iterdir()}))
+    tables = []
+    for root, only in roots:
+        package = DataPackage(root)
+        for resource in package.resources.values():
+            if only is None or Path(resource.path).name in only:
+                raw = read_raw(package.root, resource)
+                if raw.readable:
+                    tables.append((raw.frame, resource.fields, f"{root.name}/{resource.path}", raw.lines))
+    return tables
 
 
 def _typed_alone(raw_frame, fields, file, lines, checked):
@@ -50,29 +66,26 @@ def _typed_alone(raw_frame, fields, file, lines, checked):
     return {name: values for name, (values, _) in results}, [p for _, (_, found) in results for p in found]
 
 
-@pytest.mark.parametrize("checked", [True, False])
-@pytest.mark.parametrize("case", ["real package", *INVALID_CASES])
-def test_tables_typed_together_equal_columns_typed_alone(case, checked, tmp_path):
+def test_tables_typed_together_equal_columns_typed_alone(tmp_path):
     """Typing the short tables' columns together (one kernel call per kind of column) gives each
-    column the values, dtype and problems it gets alone, on the package and every bad fixture."""
-    from conftest import assemble
-
+    column the values, dtype and problems it gets alone, on the package, the valid fixture and
+    every bad fixture's tables, all typed in one call, with and without checks."""
     from ceg_calc.package.cells import type_frames
 
-    if case == "real package":
-        root = REPO
-    else:
-        root = tmp_path / "pkg"
-        root.mkdir()
-        assemble(root, INVALID / case)
-    tables = _tables_of(root)
-    together = type_frames(tables, checked)
-    for table, (frame, problems) in zip(tables, together):
-        columns, alone = _typed_alone(*table, checked)
-        assert list(frame.columns) == list(columns)
-        for name, values in columns.items():
-            pd.testing.assert_series_equal(frame[name], values, check_names=False, check_exact=True)
-        assert problems == alone, table[2]
+    for case in INVALID_CASES:
+        (tmp_path / case).mkdir()
+    (tmp_path / "valid").mkdir()
+    tables = _every_table(tmp_path)
+    assert len(tables) > 2 * len(INVALID_CASES)
+    for checked in (True, False):
+        together = type_frames(tables, checked)
+        for table, (frame, problems) in zip(tables, together, strict=True):
+            columns, alone = _typed_alone(*table, checked)
+            assert list(frame.columns) == list(columns)
+            for name, values in columns.items():
+                pd.testing.assert_series_equal(frame[name], values, check_names=False, check_exact=True)
+            assert problems == alone, table[2]
+            assert checked or not problems
 
 
 def test_columns_that_parse_differently_are_not_typed_together():
