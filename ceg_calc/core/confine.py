@@ -39,11 +39,41 @@ def shown_path(value) -> str:
     return shown(value, limit=80)
 
 
-def path_problem(root: Path, rel, suffix: str = "") -> str | None:
+def path_problem(root: Path, rel, suffix: str = "", base: Path | None = None) -> str | None:
     """Why ``rel`` may not be used as a file of the package at ``root`` (``None`` when it may).
 
     Only metadata is looked at (``lstat``/``stat`` and symlink targets); the file is never opened.
+    ``base`` is ``root`` already resolved, for a caller that checks many paths at once (resolving
+    a folder costs a ``lstat`` per segment).
     """
+    return checked_path(root, rel, suffix, base)[0]
+
+
+def checked_path(root: Path, rel, suffix: str = "", base: Path | None = None) -> tuple[str | None, Path | None]:
+    """:func:`path_problem` and the resolved target it looked at (``None`` when there is a problem)."""
+    problem = _lexical_problem(rel, suffix)
+    if problem:
+        return problem, None
+    base = Path(root).resolve() if base is None else base
+    try:
+        target = (base / rel).resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return f"{shown_path(rel)} cannot be resolved (symlink loop?)", None
+    if not target.is_relative_to(base):
+        return f"{shown_path(rel)} resolves outside the package (through a symlink)", None
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        return None, target  # a missing file is reported by whoever reads it
+    except OSError as exc:
+        return f"{shown_path(rel)} cannot be inspected: {exc.strerror}", None
+    if not stat.S_ISREG(mode):
+        return f"{shown_path(rel)} is {KINDS.get(stat.S_IFMT(mode), 'not a regular file')}, not a regular file", None
+    return None, target
+
+
+def _lexical_problem(rel, suffix: str) -> str | None:
+    """What is wrong with ``rel`` as written, before the file system is asked."""
     if not isinstance(rel, str):
         return f"must be a string (a relative path), not {type(rel).__name__}"
     if URL.match(rel) and "://" in rel:
@@ -55,33 +85,19 @@ def path_problem(root: Path, rel, suffix: str = "") -> str | None:
                 "no '..', no leading dot, no backslash)")
     if suffix and not rel.endswith(suffix):
         return f"{shown_path(rel)} must end in {suffix}"
-    base = Path(root).resolve()
-    try:
-        target = (base / rel).resolve()
-    except (OSError, RuntimeError):  # a symlink loop
-        return f"{shown_path(rel)} cannot be resolved (symlink loop?)"
-    if not target.is_relative_to(base):
-        return f"{shown_path(rel)} resolves outside the package (through a symlink)"
-    try:
-        mode = target.stat().st_mode
-    except FileNotFoundError:
-        return None  # a missing file is reported by whoever reads it
-    except OSError as exc:
-        return f"{shown_path(rel)} cannot be inspected: {exc.strerror}"
-    if not stat.S_ISREG(mode):
-        return f"{shown_path(rel)} is {KINDS.get(stat.S_IFMT(mode), 'not a regular file')}, not a regular file"
     return None
 
 
-def confined(root: Path, rel, suffix: str = "") -> Path:
-    """``root / rel`` once :func:`path_problem` finds nothing wrong with it.
+def confined(root: Path, rel, suffix: str = "", base: Path | None = None) -> Path:
+    """``root / rel`` once :func:`path_problem` finds nothing wrong with it (``base``: ``root``
+    resolved, as there).
 
     Raises
     ------
     PackageError
         Naming the path and what is wrong with it.
     """
-    problem = path_problem(root, rel, suffix)
+    problem = path_problem(root, rel, suffix, base)
     if problem:
         raise PackageError(f"{shown_path(rel)}: {problem}" if not isinstance(rel, str) else problem)
     return Path(root) / rel
@@ -99,15 +115,16 @@ def confined_dir(root: Path, name: str) -> Path:
     return Path(root) / name
 
 
-def read_json_text(root: Path, rel: str, what: str) -> str:
-    """The text of a JSON file of the package, after confinement and a size check.
+def read_json_text(root: Path, rel: str, what: str, base: Path | None = None) -> str:
+    """The text of a JSON file of the package, after confinement (``base``: ``root`` resolved, as in
+    :func:`path_problem`) and a size check.
 
     Raises
     ------
     PackageError
         When the path is not confined, the file is missing, too large or not UTF-8.
     """
-    path = confined(root, rel, ".json")
+    path = confined(root, rel, ".json", base)
     try:
         with open(path, "rb") as handle:
             if os.fstat(handle.fileno()).st_size > MAX_JSON_BYTES:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import functools
 import json
 import re
+from pathlib import Path
 
-from ceg_calc.core.confine import path_problem, read_json_text
+from ceg_calc.core.confine import checked_path, path_problem, read_json_text
 from ceg_calc.core.errors import PackageError
 from ceg_calc.core.report import Problem
 from ceg_calc.core.shown import shown
@@ -43,6 +44,7 @@ class Checker:
 
     def __init__(self, root):
         self.root = root
+        self.base = Path(root).resolve()  # once for every path the descriptor names
         self.problems: list[Problem] = []
 
     def add(self, file: str, where: str, message: str) -> None:
@@ -183,12 +185,11 @@ def _schema(check: Checker, index: int, resource: dict) -> tuple[str, str, dict 
     schema = resource.get("schema")
     if isinstance(schema, dict):
         return DESCRIPTOR, f"{place}.", schema
-    problem = path_problem(check.root, schema, ".json") if schema is not None else "is missing"
-    if problem:
-        check.add(DESCRIPTOR, place, problem)
+    if not isinstance(schema, str):  # reading confines a path; what is no path is refused here
+        check.add(DESCRIPTOR, place, path_problem(check.root, schema, ".json") if schema is not None else "is missing")
         return DESCRIPTOR, place, None
     try:
-        loaded = json.loads(read_json_text(check.root, schema, "Table Schema"))
+        loaded = json.loads(read_json_text(check.root, schema, "Table Schema", check.base))
     except PackageError as exc:
         check.add(DESCRIPTOR, place, str(exc))
         return DESCRIPTOR, place, None
@@ -218,11 +219,11 @@ def _resource(check: Checker, index: int, resource, names: set, paths: dict) -> 
             check.add(DESCRIPTOR, f"{place}.{key}", "must be a string")
     _resource_properties(check, place, resource)
     path = resource.get("path")
-    problem = path_problem(check.root, path, ".csv") if path is not None else "is missing"
+    problem, target = checked_path(check.root, path, ".csv", check.base) if path is not None else ("is missing", None)
     if problem:
         check.add(DESCRIPTOR, f"{place}.path", problem)
     else:
-        key = str((check.root / path).resolve())
+        key = str(target)
         if key in paths:
             check.add(DESCRIPTOR, f"{place}.path", f"is also the file of resource {shown(paths[key])}: "
                       "each resource needs a file of its own")
