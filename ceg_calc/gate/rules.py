@@ -142,15 +142,18 @@ def _side_has_scores(side, frame, tables):
     scores, models = tables.get("benchmark_scores"), tables.get("models")
     if scores is None or models is None or frame.empty:
         return pd.Series(True, index=frame.index)
-    columns = ["setting_id", "source_id", "benchmark_id"]
-    present = scores[["model_id", *columns]].drop_duplicates()
     family = pd.Series(models["family"].to_numpy(), index=models["model_id"].to_numpy())
-    present = present.assign(family=present["model_id"].map(family))
-    keys = pd.MultiIndex.from_frame(present[["family", *columns]].astype(object))
-    wanted = pd.MultiIndex.from_frame(frame[[f"{side}_family", f"{side}_setting_id", f"{side}_source_id",
-                                             "benchmark_id"]].astype(object),
-                                      names=["family", *columns])
-    return pd.Series(wanted.isin(keys), index=frame.index, dtype=bool)
+    present = set(zip(*_cells(scores["model_id"].map(family), scores["setting_id"], scores["source_id"],
+                              scores["benchmark_id"])))
+    wanted = zip(*_cells(frame[f"{side}_family"], frame[f"{side}_setting_id"], frame[f"{side}_source_id"],
+                         frame["benchmark_id"]))
+    return pd.Series([key in present for key in wanted], index=frame.index, dtype=bool)
+
+
+def _cells(*columns: pd.Series) -> list:
+    """Each column as a list of its values, a missing value as ``None`` (so that two missing values
+    are the same key, as they are to a pandas index)."""
+    return [[None if missing else value for value, missing in zip(c.tolist(), c.isna().tolist())] for c in columns]
 
 
 def _family_exists(column, frame, tables):
