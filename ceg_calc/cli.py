@@ -58,8 +58,8 @@ def cli():
 @cli.command()
 @click.argument("path", type=PACKAGE_DIR, default=".")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report instead of lines.")
-@click.option("--strict", is_flag=True, help="Also run `frictionless validate` and merge its findings "
-              "(implies --full-drift).")
+@click.option("--strict", is_flag=True, help="Also run `frictionless validate` and merge its findings, "
+              "and Pandera on every table even where its screen finds nothing (implies --full-drift).")
 @click.option("--full-drift", is_flag=True, help="Recompute the derived tables even when the fingerprint "
               "`ceg derive` recorded (data/.derived-fingerprint) matches.")
 def validate(path, as_json, strict, full_drift):

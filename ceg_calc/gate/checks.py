@@ -7,7 +7,9 @@ Order of checks (a cell gets at most one problem, the first found):
 2. cell types, required values, formula-like text (:mod:`ceg_calc.package.cells`);
 3. primary and foreign keys (:mod:`ceg_calc.gate.keys`);
 4. constraints and cross-field / cross-table rules in Pandera (:mod:`ceg_calc.gate.pandera_schemas`,
-   :mod:`ceg_calc.gate.rules`);
+   :mod:`ceg_calc.gate.rules`), behind a screen of the same checks: a table in which every one
+   holds is not handed to Pandera's validation, whose failure reports cost most of its time
+   (``full`` — ``ceg validate --strict`` — hands it every table);
 
 Checks 5 (drift of the derived tables) and 6 (``--strict``: Frictionless) follow in
 :func:`ceg_calc.verbs.validate.validate_package`.
@@ -42,24 +44,28 @@ def _key_checks(loaded: LoadedPackage) -> list:
     return checks
 
 
-def _rule_problems(loaded: LoadedPackage, name: str) -> list:
-    """Check 4 for one table: its Pandera schema, with the table's rules."""
-    from ceg_calc.gate.pandera_schemas import run_pandera, table_schema  # Pandera's import is a fifth of a second
+def _rule_problems(loaded: LoadedPackage, name: str, full: bool = False) -> list:
+    """Check 4 for one table: its Pandera schema, with the table's rules (Pandera's validation
+    only when the screen of the same checks finds something to report, or when ``full``)."""
+    from ceg_calc.gate.pandera_schemas import passes_screen, run_pandera, table_schema  # Pandera's import is a fifth of a second
 
     resource = loaded.package.resource(name)
     rules = rules_for(name, loaded.tables)
-    schema = table_schema(resource, rules)
     table = loaded.typed[name]
+    if not full and passes_screen(resource, table.frame, rules):
+        return []
+    schema = table_schema(resource, rules)
     return run_pandera(schema, table.frame, table.lines, table.file, rules)
 
 
-def check_keys_and_rules(loaded: LoadedPackage) -> None:
-    """Checks 3 and 4, added to ``loaded.report`` in that order (table by table).
+def check_keys_and_rules(loaded: LoadedPackage, full: bool = False) -> None:
+    """Checks 3 and 4, added to ``loaded.report`` in that order (table by table); with ``full``,
+    Pandera validates every table even where its screen finds nothing (``ceg validate --strict``).
 
     Every check only reads the tables, and their work is mostly Arrow kernels, which release
     the GIL: they run on the machine's cores, and their problems are reported in order.
     """
-    checks = _key_checks(loaded) + [partial(_rule_problems, loaded, name) for name in loaded.tables]
+    checks = _key_checks(loaded) + [partial(_rule_problems, loaded, name, full) for name in loaded.tables]
     if sum(len(frame) for frame in loaded.tables.values()) < THREADS_FROM:
         results = [check() for check in checks]  # small tables: threads cost more than they save
     else:

@@ -7,6 +7,9 @@ uses itself: ``required`` → ``nullable``, ``unique``, ``enum`` → ``isin``, `
 ``minLength`` / ``maxLength`` → ``str_length``. Row-wise cross-field and cross-table rules
 (:mod:`ceg_calc.gate.rules`) are added as DataFrame-level checks.
 
+:func:`passes_screen` evaluates the same checks on whole columns first; Pandera validates only the
+tables it cannot pass, so every problem reported is still Pandera's.
+
 The schemas validate *typed* frames (see :mod:`ceg_calc.package.cells`): type errors are found
 first, so that a cell that is not a number is not also reported as out of range.
 """
@@ -14,6 +17,7 @@ first, so that a cell that is not a number is not also reported as out of range.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -51,7 +55,15 @@ DTYPES = {
 }
 
 
-def _cell_check(test, name: str, error: str) -> pa.Check:
+def _present_cells_pass(test) -> Callable[[pd.Series], bool]:
+    """The screen of a cell check: every present cell passes ``test``."""
+    def passes(series: pd.Series, missing: np.ndarray) -> bool:
+        return bool(np.all(test(series) | missing))
+
+    return passes
+
+
+def _cell_check(test, name: str, error: str) -> tuple[pa.Check, Callable]:
     """A check of each cell, ``test`` (Series → boolean array) being vectorised; missing cells pass.
 
     The check gets the whole column (``ignore_na=False``): Pandera would otherwise hand it a
@@ -61,35 +73,58 @@ def _cell_check(test, name: str, error: str) -> pa.Check:
     def passes(series: pd.Series) -> pd.Series:
         return pd.Series(test(series) | series.isna().to_numpy(), index=series.index)
 
-    return pa.Check(passes, name=name, error=error, ignore_na=False)
+    return pa.Check(passes, name=name, error=error, ignore_na=False), _present_cells_pass(test)
 
 
-def _pattern_check(pattern: str) -> pa.Check:
-    return _cell_check(lambda series: full_match(series, pattern), "pattern",
-                       f"does not match the pattern {pattern}")
+def _never(series: pd.Series, missing: np.ndarray) -> bool:
+    """The screen of a check it does not mirror: Pandera decides."""
+    return False
 
 
-def _enum_check(allowed: list) -> pa.Check:
-    return _cell_check(lambda series: isin(series, allowed), "enum",
-                       "is not one of: " + ", ".join(map(str, allowed)))
+def _bounded(bound, compare) -> Callable[[pd.Series], bool]:
+    """The screen of Pandera's ``ge`` / ``le`` (missing cells dropped, then ``compare(values, bound)``)
+    for the package's two numeric dtypes; any other bound or dtype is left to Pandera."""
+    if isinstance(bound, bool) or not isinstance(bound, (int, float)):
+        return _never
+
+    def passes(series: pd.Series, missing: np.ndarray) -> bool:
+        if series.dtype == "float64":
+            return bool(np.all(compare(series.to_numpy(), bound) | missing))
+        if series.dtype == "Int64":  # the integers themselves: exact beyond 2**53
+            return bool(np.all(compare(series.to_numpy(dtype="int64", na_value=0), bound) | missing))
+        return False
+
+    return passes
+
+
+def _constraint_checks(field: Field) -> list[tuple[pa.Check, Callable]]:
+    """Each Pandera check of one field's constraints (type and ``required`` aside), beside its
+    screen: a test of the whole column that is True only where the check would pass."""
+    c = field.constraints
+    checks = []
+    if "enum" in c:
+        allowed = c["enum"]
+        checks.append(_cell_check(lambda series: isin(series, allowed), "enum",
+                                  "is not one of: " + ", ".join(map(str, allowed))))
+    if "minimum" in c:
+        checks.append((pa.Check.ge(c["minimum"], error=f"is below the minimum {c['minimum']}"),
+                       _bounded(c["minimum"], np.greater_equal)))
+    if "maximum" in c:
+        checks.append((pa.Check.le(c["maximum"], error=f"is above the maximum {c['maximum']}"),
+                       _bounded(c["maximum"], np.less_equal)))
+    if "pattern" in c:
+        pattern = c["pattern"]
+        checks.append(_cell_check(lambda series: full_match(series, pattern), "pattern",
+                                  f"does not match the pattern {pattern}"))
+    if "minLength" in c or "maxLength" in c:
+        low, high = c.get("minLength"), c.get("maxLength")
+        checks.append((pa.Check.str_length(low, high, error=f"length is outside [{low}, {high}]"), _never))
+    return checks
 
 
 def field_checks(field: Field) -> list[pa.Check]:
     """Pandera checks for one field's constraints (type and ``required`` aside)."""
-    c = field.constraints
-    checks = []
-    if "enum" in c:
-        checks.append(_enum_check(c["enum"]))
-    if "minimum" in c:
-        checks.append(pa.Check.ge(c["minimum"], error=f"is below the minimum {c['minimum']}"))
-    if "maximum" in c:
-        checks.append(pa.Check.le(c["maximum"], error=f"is above the maximum {c['maximum']}"))
-    if "pattern" in c:
-        checks.append(_pattern_check(c["pattern"]))
-    if "minLength" in c or "maxLength" in c:
-        low, high = c.get("minLength"), c.get("maxLength")
-        checks.append(pa.Check.str_length(low, high, error=f"length is outside [{low}, {high}]"))
-    return checks
+    return [check for check, _ in _constraint_checks(field)]
 
 
 def column_schema(field: Field) -> pa.Column:
@@ -103,25 +138,80 @@ def column_schema(field: Field) -> pa.Column:
     )
 
 
-_COLUMNS: dict = {}  # repr of a resource's name and fields -> its schema without rules
+_COLUMNS: dict = {}  # repr of a resource's name and fields -> its schema without rules, and its screens
 COLUMNS_KEPT = 256  # schemas kept; the gate of one package needs one a table
 
 
-def _columns_schema(resource: Resource) -> pa.DataFrameSchema:
-    """The schema of ``resource``'s columns, made once per distinct name and fields: Pandera
-    deep-copies every column into a new schema, 0.4 ms a table, more than checking a small one."""
+def _columns(resource: Resource) -> tuple[pa.DataFrameSchema, tuple]:
+    """The schema of ``resource``'s columns and their screens (name, column, constraint screens),
+    made once per distinct name and fields: Pandera deep-copies every column into a new schema,
+    0.4 ms a table, more than checking a small one."""
     key = repr((resource.name, resource.fields))
-    schema = _COLUMNS.get(key)
-    if schema is None:
+    made = _COLUMNS.get(key)
+    if made is None:
         if len(_COLUMNS) >= COLUMNS_KEPT:
             _COLUMNS.clear()
-        schema = _COLUMNS[key] = pa.DataFrameSchema(
+        schema = pa.DataFrameSchema(
             {f.name: column_schema(f) for f in resource.fields},
             name=resource.name,
             strict=False,
             coerce=False,
         )
-    return schema
+        screens = tuple((f.name, schema.columns[f.name], tuple(screen for _, screen in _constraint_checks(f)))
+                        for f in resource.fields)
+        made = _COLUMNS[key] = (schema, screens)
+    return made
+
+
+def _columns_schema(resource: Resource) -> pa.DataFrameSchema:
+    return _columns(resource)[0]
+
+
+_ENGINE_DTYPES: dict = {}  # a column's dtype -> Pandera's (a few distinct ones a package)
+
+
+def _engine_dtype(dtype):
+    found = _ENGINE_DTYPES.get(dtype)
+    if found is None:
+        if len(_ENGINE_DTYPES) >= COLUMNS_KEPT:
+            _ENGINE_DTYPES.clear()
+        found = _ENGINE_DTYPES[dtype] = pandas_engine.Engine.dtype(dtype)
+    return found
+
+
+def passes_screen(resource: Resource, frame: pd.DataFrame, rules=()) -> bool:
+    """True only when Pandera's validation of ``frame`` by :func:`table_schema` would find nothing.
+
+    The screen evaluates what that validation evaluates — each column's dtype check (Pandera's
+    own), ``nullable``, ``unique``, every constraint, every rule — on the whole columns, without
+    the failure-case frames Pandera builds for each check: a valid table of a few rows costs a
+    tenth of its validation. Anything it does not mirror exactly (a length constraint, a bound on
+    another dtype, a rule's answer with missing values, an exception) answers False, and Pandera
+    decides; so a False is no finding, only the call for one, and every problem the gate reports
+    is Pandera's.
+    """
+    try:
+        if not frame.columns.is_unique:
+            return False
+        for name, column, screens in _columns(resource)[1]:
+            if name not in frame.columns:
+                continue  # not required: Pandera skips it too (the reader reports the header)
+            series = frame[name]
+            if column.dtype is not None and column.dtype.check(_engine_dtype(series.dtype), series) is not True:
+                return False
+            missing = np.asarray(series.array.isna(), dtype=bool)
+            if (not column.nullable and missing.any()) or (column.unique and not series.is_unique):
+                return False
+            if not all(screen(series, missing) for screen in screens):
+                return False
+        for rule in rules:
+            result = rule.passes(frame)
+            if not (isinstance(result, pd.Series) and (result.dtype == bool or result.dtype == "boolean")
+                    and not result.hasnans and result.all()):
+                return False
+        return True
+    except Exception:  # noqa: BLE001 - whatever the screen cannot answer, Pandera does
+        return False
 
 
 def table_schema(resource: Resource, rules=()) -> pa.DataFrameSchema:

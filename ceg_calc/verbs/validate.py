@@ -58,7 +58,7 @@ def validate_package(root: str | Path = ".", strict: bool = False, drift: bool =
     except DescriptorInvalid as exc:  # nothing the descriptor names is read, strict or not
         return exc.report
     loaded = load_package(package)
-    check_keys_and_rules(loaded)
+    check_keys_and_rules(loaded, full=strict)
     pending = None
     if strict and loaded.report.valid:
         from ceg_calc.gate.strict import start_frictionless
