@@ -55,7 +55,10 @@ DTYPES = {
 }
 
 
-def _present_cells_pass(test) -> Callable[[pd.Series], bool]:
+Screen = Callable[[pd.Series, np.ndarray], bool]  # (column, its missing cells) -> every present cell passes
+
+
+def _present_cells_pass(test) -> Screen:
     """The screen of a cell check: every present cell passes ``test``."""
     def passes(series: pd.Series, missing: np.ndarray) -> bool:
         return bool(np.all(test(series) | missing))
@@ -63,7 +66,7 @@ def _present_cells_pass(test) -> Callable[[pd.Series], bool]:
     return passes
 
 
-def _cell_check(test, name: str, error: str) -> tuple[pa.Check, Callable]:
+def _cell_check(test, name: str, error: str) -> tuple[pa.Check, Screen]:
     """A check of each cell, ``test`` (Series → boolean array) being vectorised; missing cells pass.
 
     The check gets the whole column (``ignore_na=False``): Pandera would otherwise hand it a
@@ -81,7 +84,7 @@ def _never(series: pd.Series, missing: np.ndarray) -> bool:
     return False
 
 
-def _bounded(bound, compare) -> Callable[[pd.Series], bool]:
+def _bounded(bound, compare) -> Screen:
     """The screen of Pandera's ``ge`` / ``le`` (missing cells dropped, then ``compare(values, bound)``)
     for the package's two numeric dtypes; any other bound or dtype is left to Pandera."""
     if isinstance(bound, bool) or not isinstance(bound, (int, float)):
@@ -97,7 +100,7 @@ def _bounded(bound, compare) -> Callable[[pd.Series], bool]:
     return passes
 
 
-def _constraint_checks(field: Field) -> list[tuple[pa.Check, Callable]]:
+def _constraint_checks(field: Field) -> list[tuple[pa.Check, Screen]]:
     """Each Pandera check of one field's constraints (type and ``required`` aside), beside its
     screen: a test of the whole column that is True only where the check would pass."""
     c = field.constraints
@@ -163,10 +166,6 @@ def _columns(resource: Resource) -> tuple[pa.DataFrameSchema, tuple]:
     return made
 
 
-def _columns_schema(resource: Resource) -> pa.DataFrameSchema:
-    return _columns(resource)[0]
-
-
 _ENGINE_DTYPES: dict = {}  # a column's dtype -> Pandera's (a few distinct ones a package)
 
 
@@ -229,7 +228,7 @@ def table_schema(resource: Resource, rules=()) -> pa.DataFrameSchema:
     pandera.DataFrameSchema
         A shallow copy of the columns' schema (shared, never modified) with its own checks.
     """
-    schema = copy.copy(_columns_schema(resource))
+    schema = copy.copy(_columns(resource)[0])
     schema.checks = [pa.Check(rule.passes, name=rule.name, error=rule.name) for rule in rules]
     return schema
 
