@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-
+import shutil
 
 import pandas as pd
 import pytest
@@ -57,13 +57,37 @@ def test_compute_matches_epoch(estimate_id, epoch_row, confidence):
     assert c.loc[estimate_id, "confidence"] == confidence
 
 
-def test_import_is_current():
+@pytest.mark.parametrize("step", ["epoch", "obsscaling", "epoch-hub"])
+def test_import_is_current(step):
+    """Each import, run again on its snapshot, would write the committed rows byte for byte
+    (``ceg ingest all --check``, one step per test so that the steps share the test processes)."""
+    from click.testing import CliRunner
+
+    from ceg_calc.cli import cli
+    from ceg_calc.ingest.steps import STEPS
+
+    assert set(STEPS) == {"epoch", "obsscaling", "epoch-hub"}  # a new step joins the list above
+    result = CliRunner().invoke(cli, ["ingest", step, "--check", "--path", str(REPO)])
+    assert result.exit_code == 0, (result.output, result.exception)
+
+
+def test_the_check_finds_an_imported_row_edited_by_hand_and_writes_nothing(tmp_path):
     from click.testing import CliRunner
 
     from ceg_calc.cli import cli
 
-    result = CliRunner().invoke(cli, ["ingest", "epoch", "--check", "--path", str(REPO)])
-    assert result.exit_code == 0, (result.output, result.exception)
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    shutil.copy(REPO / "datapackage.json", tmp_path)
+    path = tmp_path / "data" / "compute_estimates.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if line.startswith("palm-540b.epoch,"))
+    lines[row] = lines[row].replace(",2.5272e+24,", ",2.5273e+24,", 1)  # the compute off in its 5th digit
+    edited = "".join(lines)
+    path.write_text(edited, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["ingest", "epoch", "--check", "--path", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert "compute_estimates.csv" in result.output
+    assert path.read_text(encoding="utf-8") == edited
 
 
 def test_alphacode_sizes_from_the_model_table():

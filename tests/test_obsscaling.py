@@ -90,15 +90,6 @@ def test_strict_and_norm_columns_are_not_used(scores):
     assert not columns.str.endswith(",norm").any()
 
 
-def test_import_is_current():
-    from click.testing import CliRunner
-
-    from ceg_calc.cli import cli
-
-    result = CliRunner().invoke(cli, ["ingest", "obsscaling", "--check", "--path", str(REPO)])
-    assert result.exit_code == 0, (result.output, result.exception)
-
-
 def test_six_n_d_is_six_times_parameters_times_tokens():
     compute = pd.read_csv(REPO / "data" / "compute_estimates.csv").set_index("estimate_id")
     assert compute.loc["llama-2-7b.six-n-d", "training_compute_flop"] == pytest.approx(6 * 7e9 * 2e12)
