@@ -88,20 +88,20 @@ release: install
 BOUND := $(if $(CEG_MEMORY_KB),ulimit -v $(CEG_MEMORY_KB) &&)
 
 # The checks before the test suite. They only read, so `make test` runs them side by side (each
-# one's output printed whole when it ends, where make can): the package gate with the derived tables
-# recomputed whatever their fingerprint says (`ceg validate --full-drift`), the snapshots' hashes,
-# the layering of the code, the citation metadata (whose checker, in a venv of its own, is installed
-# on the first run while the other checks run). The rest of `ceg validate --strict` on the package
-# is checked once, in the test suite rather than again here: Frictionless'
-# own validation by tests/test_readme.py (the README's `frictionless validate datapackage.json`,
-# in a fresh copy of the tracked files), Pandera on every table by tests/test_screen.py; and the
-# imports' `--check` against their snapshots by tests/test_dataset.py, one step per test.
+# one's output printed whole when it ends, where make can): the package gate (`ceg validate`), the
+# snapshots' hashes, the layering of the code, the citation metadata (whose checker, in a venv of
+# its own, is installed on the first run while the other checks run). What `ceg validate --strict`
+# adds on the package is checked once, in the test suite's processes rather than in more of its
+# own: the derived tables recomputed whatever the fingerprint says by tests/test_validate.py,
+# Frictionless' own validation by tests/test_readme.py (the README's `frictionless validate
+# datapackage.json`, in a fresh copy of the tracked files), Pandera on every table by
+# tests/test_screen.py; and the imports' `--check` by tests/test_dataset.py, one step per test.
 CHECKS := check-package check-snapshots check-imports check-citation
 SYNC := $(if $(filter output-sync,$(.FEATURES)),--output-sync=target)
 .PHONY: $(CHECKS)
 
 check-package: install
-	$(BOUND) $(BIN)/ceg validate --full-drift
+	$(BOUND) $(BIN)/ceg validate
 
 check-snapshots: install
 	$(BOUND) $(BIN)/ceg snapshots verify

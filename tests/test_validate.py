@@ -131,8 +131,11 @@ def test_one_problem_per_cell_first_wins():
     assert [p.message for p in report.problems] == ["first"]
 
 
-def test_real_package_is_valid():
-    report = validate_package(REPO)
+def test_real_package_is_valid_and_its_derived_tables_equal_a_full_derivation():
+    """The gate on the package with every derived table recomputed whatever the fingerprint says
+    (``ceg validate --full-drift``): a forged fingerprint or a library whose random draws moved
+    fails here."""
+    report = validate_package(REPO, full_drift=True)
     assert report.valid, report.to_text()
 
 

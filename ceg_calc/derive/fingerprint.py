@@ -16,7 +16,7 @@ run. Its answer depends only on the inputs hashed here, so ``ceg derive`` record
 
 A fingerprint that matches means "these exact inputs were derived by this exact code", which a
 contributor's ``ceg derive`` vouches for; it does not protect against a forged fingerprint file.
-``ceg validate --full-drift`` (used by ``make test`` and CI) and ``--strict`` always recompute.
+``ceg validate --full-drift`` and ``--strict`` always recompute, and so does the test suite (CI).
 Libraries that draw random numbers (numpy) are not hashed: a numpy upgrade that changes the
 draws is caught by the full check in CI, not by the fingerprint.
 
