@@ -81,6 +81,9 @@ def _type_cells(text: pd.Series, field: Field, checked: bool) -> dict:
 
 def _cell_problems(work: dict, text: pd.Series, field: Field, file: str, lines: np.ndarray) -> list[Problem]:
     """The problems of one column from the masks of :func:`_type_cells` (aligned with ``text``)."""
+    if not ((field.required and not work["present"].all()) or work["bad"].any()
+            or (work["hidden"] is not None and work["hidden"].any())):
+        return []  # the common case, without a call per check
     problems = []
     if field.required:
         problems += _problems(file, lines, ~work["present"], field.name, "required", "required value is missing")
@@ -125,12 +128,16 @@ def _type_batch(columns: list, checked: bool) -> list:
     ``columns`` holds ``(text, field, file, lines)``; the results are in that order."""
     if len(columns) == 1:
         return [type_column(*columns[0], checked)]
-    texts = [text for text, *_ in columns]
-    work = _type_cells(pd.concat(texts, ignore_index=True), columns[0][1], checked)
+    texts = [text.array for text, *_ in columns]
+    # The extension array's own concatenation: a tenth of pd.concat's cost on short columns.
+    joined = (pd.Series(type(texts[0])._concat_same_type(texts))
+              if all(isinstance(t, pd.api.extensions.ExtensionArray) and t.dtype == texts[0].dtype for t in texts)
+              else pd.concat([text for text, *_ in columns], ignore_index=True))
+    work = _type_cells(joined, columns[0][1], checked)
     results, start = [], 0
     for text, field, file, lines in columns:
         end = start + len(text)
-        part = {k: (v.iloc[start:end].set_axis(text.index) if isinstance(v, pd.Series) else
+        part = {k: (pd.Series(v.array[start:end], index=text.index, copy=False) if isinstance(v, pd.Series) else
                     v[start:end] if isinstance(v, np.ndarray) else v) for k, v in work.items()}
         results.append((part["values"], _cell_problems(part, text, field, file, lines) if checked else []))
         start = end
