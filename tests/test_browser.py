@@ -58,13 +58,14 @@ class _LogSince:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, derived_valid_package):
-    """One `ceg serve` of a copy of the valid fixture package for the module's tests (none of them
-    changes the package), and its log."""
+def site(tmp_path_factory, built_valid_package):
+    """One `ceg serve` of a copy of the built valid fixture package for the module's tests (none of
+    them changes the package; the copy's build is current, so the server does not build again),
+    and its log."""
     _require_chromium()
     root = tmp_path_factory.mktemp("browser")
     package = root / "pkg"
-    shutil.copytree(derived_valid_package, package)
+    shutil.copytree(built_valid_package, package)
     with serving(package, root / "server.log") as url:
         yield url, root / "server.log"
 
