@@ -43,17 +43,19 @@ define new_venv  # $(1): the venv's folder; $(2): a python; $(3): a uv that may 
 	    uv >/dev/null 2>&1 || true; }; fi
 endef
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	@echo "installing the package and its dependencies into $(VENV) (first run: seconds with uv, a minute or two with pip)"
-	$(if $(wildcard $(BIN)/python),,$(call new_venv,$(VENV),$(PYTHON),))
+	$(call new_venv,$(VENV),$(PYTHON),)
+
+$(STAMP): pyproject.toml | $(BIN)/python
 	$(call install_into,$(BIN)/python,-e '.[test]')
 	touch $(STAMP)
 
 install: $(STAMP)
 
 # cffconvert pins jsonschema < 4, which frictionless 5 cannot share: it lives in its own venv, made
-# after the main one (whose uv it can use).
-$(CFF)/bin/cffconvert: | $(STAMP)
+# once the main one exists (whose uv it can use); `make test` installs both at once.
+$(CFF)/bin/cffconvert: | $(BIN)/python
 	$(call new_venv,$(CFF),$(PYTHON),$(BIN)/uv)
 	$(call install_into,$(CFF)/bin/python,cffconvert)
 
@@ -112,7 +114,8 @@ check-imports: install
 check-citation: $(CFF)/bin/cffconvert
 	$(CFF)/bin/cffconvert --validate -i CITATION.cff
 
-test: install
+test:
+	@$(MAKE) --no-print-directory -j2 install $(CFF)/bin/cffconvert
 	$(if $(GITHUB_BASE_REF),$(BOUND) $(BIN)/ceg diff --base "origin/$(GITHUB_BASE_REF)")
 	@$(MAKE) --no-print-directory -j$(words $(CHECKS)) $(SYNC) $(CHECKS)
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || echo "no Chromium here: the browser tests will be skipped (to run them: apt-get install chromium chromium-driver, as root)"
