@@ -9,7 +9,10 @@ their ratio), on the package and on a copy with everything replicated ten times:
 - the test suite on every core (``pytest -n auto --dist worksteal``, as ``make test``) beside one process
   (``-n 0``), once each (``BENCH_TESTS=0`` leaves it out);
 - installing the package and its test tools into a new venv with uv beside pip, once each
-  (``BENCH_INSTALL=0`` leaves it out).
+  (``BENCH_INSTALL=0`` leaves it out);
+- with ``BENCH_FRESH=1`` (half an hour), ``make test`` in a fresh clone of HEAD beside one of
+  ``BENCH_FRESH_BASE`` (default :data:`FRESH_BASE`, main when the issue was filed), each clone
+  alone in an empty folder, in alternating runs (``BENCH_FRESH_REPEAT`` pairs, default 2).
 
 Goals (issue "Fast where contributors wait"): full derive <= 1.0x and validate after a one-score
 edit <= 1.0x frictionless validate, in the same run.
@@ -35,6 +38,7 @@ from bench.replicate import copy_package, replicate_package
 REPO = Path(__file__).resolve().parents[1]
 FRICTIONLESS = [str(BIN / "frictionless"), "validate", "datapackage.json"]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))  # alternating runs per pair
+FRESH_BASE = "7ddf20c"  # main when issue "Fast where contributors wait" was filed
 
 
 def edit_one_score(root: Path) -> None:
@@ -124,6 +128,22 @@ def install_seconds() -> tuple[float | None, float]:
     return results[0], results[1]
 
 
+def fresh_make_test_seconds(base: str, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall times of ``make test`` in fresh clones of HEAD and of ``base`` [s], run in the order
+    HEAD, base, base, HEAD, ... (``repeat`` of each), every clone alone in a new empty folder."""
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    times: dict = {head: [], base: []}
+    order = [c for i in range(repeat) for c in ((head, base) if i % 2 == 0 else (base, head))]
+    for commit in order:
+        with tempfile.TemporaryDirectory() as tmp:
+            clone = Path(tmp) / "ceg"
+            subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
+            subprocess.run(["git", "-C", str(clone), "checkout", "-q", commit], check=True)
+            times[commit].append(_timed(["make", "test"], clone))
+    return times[head], times[base]
+
+
 def _show(label: str, x: dict) -> None:
     say(f"peers: --- {label} (medians of {REPEAT} alternating runs) ---")
     say(_ratio("ceg derive --full", x["derive"][0], x["derive"][1], "frictionless validate", 1.0))
@@ -160,6 +180,16 @@ def main() -> None:
         shown = "uv not available" if with_uv is None else f"{with_uv:7.1f} s"
         ratio = "" if with_uv is None else f"   ratio {with_uv / with_pip:5.2f}"
         say(f"peers: install with uv {shown}   with pip {with_pip:7.1f} s{ratio}")
+    if os.environ.get("BENCH_FRESH") == "1":
+        base = os.environ.get("BENCH_FRESH_BASE", FRESH_BASE)
+        repeat = int(os.environ.get("BENCH_FRESH_REPEAT", "2"))
+        say(f"peers: make test in fresh clones of HEAD and of {base}, alternating ({repeat} pairs) ...")
+        ours, theirs = fresh_make_test_seconds(base, repeat)
+        head, peer = statistics.median(ours), statistics.median(theirs)
+        say(f"peers: make test, fresh clone: HEAD {head:6.1f} s ({', '.join(f'{t:.1f}' for t in ours)})   "
+            f"{base} {peer:6.1f} s ({', '.join(f'{t:.1f}' for t in theirs)})   ratio {head / peer:5.2f} (goal <= 0.50)")
+    else:
+        say("peers: make test in fresh clones of HEAD and of the base left out (BENCH_FRESH=1 runs it)")
 
 
 if __name__ == "__main__":
